@@ -1,0 +1,119 @@
+/**
+ * The warehouse: one Kysely interface over two real engines, PGlite (embedded, default)
+ * and PostgreSQL (production). Callers never branch on which one they got.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Database } from './schema.ts';
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface Warehouse {
+  readonly db: Kysely<Database>;
+  readonly engine: Engine;
+  /** Where it lives, with any password removed (for logs and `config`). */
+  readonly location: string;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export type WarehouseTarget =
+  | { engine: 'postgres'; url: string }
+  | { engine: 'pglite'; dir: string } // a folder on disk
+  | { engine: 'pglite'; dir: 'memory' };
+
+const toNumber = (v: string) => Number(v);
+
+function pgPool(url: string): pg.Pool {
+  const parsers: Record<number, (v: string) => unknown> = {
+    20: toNumber, // int8
+    1700: toNumber, // numeric
+    1082: (v: string) => v, // date stays YYYY-MM-DD
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its server (restart) must not crash the process.
+  pool.on('error', () => {});
+  return pool;
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://***';
+  }
+}
+
+async function createPglite(dir: string): Promise<PGlite> {
+  const parsers = {
+    [pgliteTypes.INT8]: toNumber,
+    [pgliteTypes.NUMERIC]: toNumber,
+    [pgliteTypes.DATE]: (v: string) => v,
+  };
+  if (dir === 'memory') return PGlite.create({ parsers });
+  mkdirSync(dir, { recursive: true });
+  return PGlite.create(dir, { parsers });
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Bring the schema to the latest migration; throws with the failing migration's name. */
+export async function migrate(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    throw new Error(`warehouse migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Open (and migrate) a warehouse. */
+export async function openWarehouse(target: WarehouseTarget, opts: { migrate?: boolean } = {}): Promise<Warehouse> {
+  let db: Kysely<Database>;
+  let location: string;
+  if (target.engine === 'postgres') {
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool(target.url) }) });
+    location = redact(target.url);
+  } else {
+    const pgl = await createPglite(target.dir);
+    db = new Kysely<Database>({ dialect: new PGliteDialect(pgl) });
+    location = target.dir === 'memory' ? 'pglite (in memory)' : `pglite ${target.dir}`;
+  }
+  const wh: Warehouse = {
+    db,
+    engine: target.engine,
+    location,
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+  if (opts.migrate !== false) {
+    try {
+      await migrate(db);
+    } catch (e) {
+      await db.destroy().catch(() => {});
+      throw e;
+    }
+  }
+  return wh;
+}

@@ -1,0 +1,7 @@
+/** Every migration, in order. Add new ones at the end; never edit a released one. */
+import type { Migration } from 'kysely';
+import * as m001 from './001_core.ts';
+
+export const migrations: Record<string, Migration> = {
+  '001_core': m001,
+};
