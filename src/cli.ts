@@ -1,0 +1,147 @@
+/** `time2bet <verb>`: each verb is a thin call into the folders of the pipeline. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
+import { withContext } from './cli/context.ts';
+import { serveUntilSignal } from './cli/serve.ts';
+import { formatReport } from './cli/table.ts';
+import { say } from './cli/progress.ts';
+import { runPipeline, ingestBundled } from './orchestrate/pipeline.ts';
+import { backtestSeason, UnknownSeasonError } from './orchestrate/stages/backtest.ts';
+import { openWarehouse } from './warehouse/db.ts';
+import { loadFootballDataFolder } from './ingest/football-data/load.ts';
+import { modelSpecs } from './ml/index.ts';
+import { Registry } from './tracking/registry.ts';
+import { REGISTERED_MODEL } from './orchestrate/stages/train.ts';
+
+let config: Config | undefined;
+function cfg(): Config {
+  config ??= loadConfig();
+  return config;
+}
+
+const program = new Command();
+program
+  .name('time2bet')
+  .description('Football match prediction: ingest → warehouse → models → walk-forward evaluation → registry → API')
+  .option('--verbose', 'print stack traces of errors')
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('load the bundled data, evaluate and train the models, register the best one, and serve the API')
+  .action(async () => {
+    const c = cfg();
+    await withContext(c, async (ctx) => {
+      say(`warehouse: ${ctx.wh.location}; lake: ${ctx.lake.location}`);
+      const r = await runPipeline(c, ctx.wh, ctx.lake);
+      process.stdout.write(`\n${formatReport('Walk-forward evaluation, latest season of each league (pooled):', r.evaluation)}\n\n`);
+      await serveUntilSignal(ctx);
+    });
+  });
+
+program
+  .command('serve')
+  .description('serve the API with the current champion (no ingestion or training)')
+  .action(async () => withContext(cfg(), serveUntilSignal));
+
+program
+  .command('config')
+  .description('print the resolved configuration (secrets redacted)')
+  .option('--json', 'print JSON')
+  .action((opts: { json?: boolean }) => {
+    const d = describeConfig(cfg());
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(Object.fromEntries(Object.entries(d).map(([k, v]) => [k, v.value])), null, 2)}\n`);
+      return;
+    }
+    for (const [k, v] of Object.entries(d)) process.stdout.write(`${k.padEnd(13)} ${String(v.value).padEnd(48)} ${v.env}: ${v.doc}\n`);
+  });
+
+const ingest = program.command('ingest').description('load source data into the warehouse');
+ingest
+  .command('football-data')
+  .description('load football-data.co.uk CSVs (idempotent; a changed file updates its rows)')
+  .option('--from <folder>', 'folder of CSVs (any layout below it); default: the bundled data ($TIME2BET_DATA_DIR)')
+  .action(async (opts: { from?: string }) => {
+    const c = cfg();
+    await withContext(opts.from ? { ...c, dataDir: path.resolve(opts.from) } : c, async (ctx) => ingestBundled(ctx.cfg, ctx.wh));
+  });
+
+program
+  .command('backtest')
+  .description('walk forward through one season: every match predicted only from earlier matches; scored next to the market')
+  .requiredOption('--league <code>', 'league code, e.g. E0')
+  .requiredOption('--season <YYYY-YYYY>', 'season, e.g. 2022-2023')
+  .option('--data <folder>', 'load this folder of football-data CSVs into a fresh temporary warehouse (never yours)')
+  .addOption(new Option('--refit-days <n>', 'refit interval in days').argParser((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--refit-days "${v}": expected a whole number ≥ 1`);
+    return n;
+  }))
+  .option('--json', 'print one JSON object on stdout')
+  .action(async (opts: { league: string; season: string; data?: string; refitDays?: number; json?: boolean }) => {
+    const c = cfg();
+    const refitDays = opts.refitDays ?? c.refitDays;
+    const run = async (wh: Awaited<ReturnType<typeof openWarehouse>>) => {
+      const r = await backtestSeason(wh, { league: opts.league, season: opts.season, specs: modelSpecs(), refitDays });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ league: r.league, season: r.season, matches: r.matches, market: r.market, models: r.models, refits: r.refits })}\n`);
+      } else {
+        process.stdout.write(`${formatReport(`Walk-forward backtest ${r.league} ${r.season} (refit every ${refitDays} days, ${r.refits} refits):`, r)}\n`);
+      }
+    };
+    if (opts.data) {
+      const folder = path.resolve(opts.data);
+      if (!existsSync(folder)) throw new UnknownSeasonError(`--data "${opts.data}": no such folder`);
+      const wh = await openWarehouse({ engine: 'pglite', dir: 'memory' });
+      try {
+        const results = await loadFootballDataFolder(wh, folder);
+        if (results.length === 0) throw new UnknownSeasonError(`--data "${opts.data}": no .csv files found below it`);
+        await run(wh);
+      } finally {
+        await wh.close();
+      }
+    } else {
+      await withContext(c, async (ctx) => run(ctx.wh));
+    }
+  });
+
+const models = program.command('models').description('the model registry');
+models
+  .command('list')
+  .description('list registered model versions and their aliases')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) =>
+    withContext(cfg(), async (ctx) => {
+      const versions = await new Registry(ctx.wh, ctx.lake).list(REGISTERED_MODEL);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(versions.map((v) => ({ name: v.name, version: v.version, kind: v.kind, aliases: v.aliases, dataFingerprint: v.dataFingerprint, createdAt: v.createdAt, rps: (v.metrics.pooled as { rps?: number } | undefined)?.rps })), null, 2)}\n`);
+        return;
+      }
+      if (versions.length === 0) say('no model versions yet: run `time2bet start`');
+      for (const v of versions) {
+        const rps = (v.metrics.pooled as { rps?: number } | undefined)?.rps;
+        process.stdout.write(`${v.name} v${v.version}  ${v.kind.padEnd(12)} RPS ${rps?.toFixed(4) ?? '—'}  ${v.createdAt.toISOString()}  ${v.aliases.map((a) => `@${a}`).join(' ')}\n`);
+      }
+    }),
+  );
+
+program.exitOverride();
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const err = e as Error & { code?: string; exitCode?: number };
+  if (err.code?.startsWith('commander.')) {
+    // --help and --version exit 0; usage errors were already printed by commander.
+    process.exit(err.exitCode ?? 1);
+  }
+  if (err instanceof ConfigError) {
+    say(`time2bet: ${err.message}`);
+    process.exit(2);
+  }
+  say(`time2bet: ${err.message}`);
+  if (program.opts<{ verbose?: boolean }>().verbose) say(err.stack ?? '');
+  process.exit(1);
+}

@@ -1,0 +1,39 @@
+/** Start the HTTP API on the current champion. */
+import type { Context } from './context.ts';
+import { Registry } from '../tracking/registry.ts';
+import { REGISTERED_MODEL } from '../orchestrate/stages/train.ts';
+import { Predictor } from '../serve/predictor.ts';
+import { buildApp } from '../serve/app.ts';
+import { modelSpecs } from '../ml/index.ts';
+import { teamDirectory } from '../warehouse/queries.ts';
+import { say } from './progress.ts';
+
+export async function serveChampion(ctx: Context): Promise<{ close: () => Promise<void>; url: string }> {
+  const registry = new Registry(ctx.wh, ctx.lake);
+  const champion = await registry.byAlias(REGISTERED_MODEL, 'champion');
+  if (!champion) throw new Error(`no champion model yet: run \`time2bet start\` (or \`time2bet train\`) first`);
+  const artifact = await registry.loadArtifact(champion);
+  const { aliases } = await teamDirectory(ctx.wh.db);
+  const predictor = new Predictor(artifact, champion.version, modelSpecs(), aliases);
+  const { app } = await buildApp({ predictor, ping: () => ctx.wh.ping(), logLevel: ctx.cfg.logLevel });
+  await app.listen({ host: ctx.cfg.host, port: ctx.cfg.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : ctx.cfg.port;
+  const base = `http://${ctx.cfg.host === '0.0.0.0' ? 'localhost' : ctx.cfg.host}:${port}`;
+  say(`serving ${REGISTERED_MODEL} v${champion.version} (${champion.kind}) on ${base}`);
+  say(`  POST ${base}/v1/predictions   {"home":"Arsenal","away":"Chelsea"}`);
+  say(`  GET  ${base}/v1/teams   ${base}/docs   ${base}/metrics   ${base}/healthz   ${base}/readyz`);
+  return { close: () => app.close(), url: base };
+}
+
+/** Keep serving until SIGINT/SIGTERM, then close cleanly. */
+export async function serveUntilSignal(ctx: Context): Promise<void> {
+  const server = await serveChampion(ctx);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  say('shutting down');
+  await server.close();
+}

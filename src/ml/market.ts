@@ -1,0 +1,44 @@
+/**
+ * The market's forecast for a match: the best available bookmaker prices with the margin
+ * removed. Preference: Pinnacle closing, else the market-average closing price, else
+ * pre-match prices (Pinnacle, market average, bet365). Pure.
+ */
+import type { Odds1x2, OddsKind, Probabilities } from '../domain/types.ts';
+import { demargin, type DemarginMethod } from './demargin.ts';
+
+export interface BookPrice extends Odds1x2 {
+  bookmaker: string;
+  kind: OddsKind;
+}
+
+export const MARKET_PREFERENCE: ReadonlyArray<{ bookmaker: string; kind: OddsKind; label: string }> = [
+  { bookmaker: 'pinnacle', kind: 'closing', label: 'pinnacle-closing' },
+  { bookmaker: 'market-avg', kind: 'closing', label: 'average-closing' },
+  { bookmaker: 'pinnacle', kind: 'pre', label: 'pinnacle-pre-match' },
+  { bookmaker: 'market-avg', kind: 'pre', label: 'average-pre-match' },
+  { bookmaker: 'bet365', kind: 'pre', label: 'bet365-pre-match' },
+];
+
+export interface MarketForecast {
+  label: string;
+  probabilities: Probabilities;
+}
+
+/** The preferred price among a match's prices, de-margined; undefined if none is usable. */
+export function marketForecast(prices: readonly BookPrice[], method: DemarginMethod = 'multiplicative'): MarketForecast | undefined {
+  for (const pref of MARKET_PREFERENCE) {
+    const p = prices.find((x) => x.bookmaker === pref.bookmaker && x.kind === pref.kind);
+    if (p) return { label: pref.label, probabilities: demargin(p, method).probabilities };
+  }
+  return undefined;
+}
+
+/** "pinnacle-closing" or, when matches used several sources, "pinnacle-closing 378, average-closing 2". */
+export function describeSources(labels: readonly string[], method: DemarginMethod = 'multiplicative'): string {
+  const counts = new Map<string, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const order = MARKET_PREFERENCE.map((p) => p.label);
+  const parts = [...counts].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
+  const body = parts.length === 1 ? parts[0]![0] : parts.map(([l, n]) => `${l} ${n}`).join(', ');
+  return `${body} (${method} margin removal)`;
+}

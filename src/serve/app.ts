@@ -1,0 +1,144 @@
+/**
+ * The HTTP API (Fastify, schema-first, OpenAPI at /docs). Predictions come from the champion
+ * model held in memory; the warehouse is touched only by /readyz.
+ */
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Predictor } from './predictor.ts';
+import { PredictionInputError } from './predictor.ts';
+import { createMetrics, type ApiMetrics } from './metrics.ts';
+
+export interface AppDeps {
+  predictor: Predictor;
+  /** Is the warehouse reachable? */
+  ping: () => Promise<boolean>;
+  logLevel?: string;
+  /** Injected for tests; a fresh registry by default. */
+  metrics?: ApiMetrics;
+  /** Wall clock for the model-loaded gauge (edges own the clock). */
+  now?: () => number;
+}
+
+const Probabilities = Type.Object({ home: Type.Number(), draw: Type.Number(), away: Type.Number() });
+const ErrorBody = Type.Object({
+  error: Type.String(),
+  message: Type.String(),
+  field: Type.Optional(Type.String()),
+  suggestions: Type.Optional(Type.Array(Type.String())),
+});
+const PredictionRequest = Type.Object(
+  {
+    league: Type.Optional(Type.String({ minLength: 1, maxLength: 16, description: 'League code, e.g. E0; inferred from the teams when omitted' })),
+    home: Type.String({ minLength: 1, maxLength: 100, description: 'Home team (any known spelling)' }),
+    away: Type.String({ minLength: 1, maxLength: 100, description: 'Away team (any known spelling)' }),
+    date: Type.Optional(Type.String({ format: 'date', description: 'Match date YYYY-MM-DD (informational; the champion as of now is used)' })),
+  },
+  { additionalProperties: false },
+);
+const PredictionResponse = Type.Object({
+  league: Type.String(),
+  home: Type.String(),
+  away: Type.String(),
+  date: Type.Optional(Type.String()),
+  probabilities: Probabilities,
+  expected_goals: Type.Object({ home: Type.Number(), away: Type.Number() }),
+  model: Type.Object({ name: Type.String(), version: Type.Integer(), kind: Type.String() }),
+});
+
+function statusClass(code: number): string {
+  return `${Math.floor(code / 100)}xx`;
+}
+
+export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; metrics: ApiMetrics }> {
+  const metrics = deps.metrics ?? createMetrics();
+  const { predictor } = deps;
+  const app = Fastify({
+    logger: { level: deps.logLevel ?? 'warn' },
+    disableRequestLogging: true,
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  metrics.modelInfo.set({ model_name: predictor.artifact.name, version: String(predictor.version), alias: 'champion', kind: predictor.artifact.kind }, 1);
+  metrics.modelLoaded.set((deps.now ?? Date.now)() / 1000);
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'none';
+    metrics.requests.inc({ method: req.method, route, status: statusClass(reply.statusCode) });
+    metrics.duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((err: FastifyError, _req, reply) => {
+    if (err instanceof PredictionInputError) {
+      return reply.code(422).send({ error: 'invalid_input', message: err.message, field: err.field, suggestions: err.suggestions });
+    }
+    if (err.validation) {
+      const v = err.validation[0];
+      const missing = (v?.params as { missingProperty?: string; additionalProperty?: string } | undefined) ?? {};
+      const field = missing.missingProperty ?? missing.additionalProperty ?? v?.instancePath?.replace(/^\//, '') ?? '';
+      const message =
+        missing.additionalProperty !== undefined
+          ? `body has unknown field "${missing.additionalProperty}"; allowed: league, home, away, date`
+          : `${err.validationContext ?? 'body'}${field && !missing.missingProperty ? `.${field}` : ''} ${v?.message ?? 'is invalid'}`;
+      return reply.code(400).send({ error: 'bad_request', message, field });
+    }
+    const code = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (code === 500) app.log.error(err);
+    return reply.code(code).send({ error: code === 500 ? 'internal_error' : 'bad_request', message: code === 500 ? 'internal error' : err.message });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Time2Bet prediction API', version: '1', description: 'Football match probabilities from the champion model.' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.post('/v1/predictions', {
+    schema: {
+      summary: 'Predict a match with the champion model',
+      body: PredictionRequest,
+      response: { 200: PredictionResponse, 400: ErrorBody, 422: ErrorBody },
+    },
+    handler: async (req) => {
+      const r = predictor.predict(req.body);
+      const p = r.prediction.probabilities;
+      const outcome = p.home >= p.draw && p.home >= p.away ? 'H' : p.draw >= p.away ? 'D' : 'A';
+      metrics.predictions.inc({ model_name: predictor.artifact.name, model_version: String(predictor.version), predicted_outcome: outcome });
+      return {
+        league: r.league,
+        home: r.home,
+        away: r.away,
+        ...(req.body.date ? { date: req.body.date } : {}),
+        probabilities: p,
+        expected_goals: r.prediction.expectedGoals,
+        model: { name: predictor.artifact.name, version: predictor.version, kind: predictor.artifact.kind },
+      };
+    },
+  });
+
+  app.get('/v1/teams', {
+    schema: {
+      summary: 'Teams the champion knows, with their current league',
+      response: { 200: Type.Object({ teams: Type.Array(Type.Object({ name: Type.String(), league: Type.String() })) }) },
+    },
+    handler: async () => ({ teams: predictor.teams() }),
+  });
+
+  app.get('/healthz', { schema: { summary: 'Process is up' } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: { summary: 'Model loaded and warehouse reachable' } }, async (_req, reply) => {
+    const warehouse = await deps.ping();
+    const body = { status: warehouse ? 'ready' : 'not_ready', model: { name: predictor.artifact.name, version: predictor.version, kind: predictor.artifact.kind }, warehouse };
+    return reply.code(warehouse ? 200 : 503).send(body);
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  return { app, metrics };
+}

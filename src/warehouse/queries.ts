@@ -1,0 +1,93 @@
+/** Read queries shared by the stages (backtest, training, serving). */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+import { isoToDay, type MatchRecord, type OddsKind } from '../domain/types.ts';
+
+/** Every match of a league (finished or not), oldest first, with canonical team names. */
+export async function leagueMatches(db: Kysely<Database>, league: string): Promise<MatchRecord[]> {
+  const rows = await db
+    .selectFrom('matches as m')
+    .innerJoin('competitions as c', 'c.id', 'm.competition_id')
+    .innerJoin('seasons as s', 's.id', 'm.season_id')
+    .innerJoin('teams as h', 'h.id', 'm.home_team_id')
+    .innerJoin('teams as a', 'a.id', 'm.away_team_id')
+    .select(['m.id', 'c.code as league', 's.name as season', 'm.kickoff_date', 'h.name as home', 'a.name as away', 'm.home_goals', 'm.away_goals'])
+    .where('c.code', '=', league)
+    .orderBy('m.kickoff_date')
+    .orderBy('m.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    league: r.league,
+    season: r.season,
+    day: isoToDay(r.kickoff_date),
+    home: r.home,
+    away: r.away,
+    homeGoals: r.home_goals,
+    awayGoals: r.away_goals,
+  }));
+}
+
+export interface OddsRow {
+  matchId: number;
+  bookmaker: string;
+  kind: OddsKind;
+  home: number;
+  draw: number;
+  away: number;
+}
+
+/** 1X2 odds of the given matches. */
+export async function oddsFor(db: Kysely<Database>, matchIds: readonly number[]): Promise<OddsRow[]> {
+  if (matchIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('odds')
+    .select(['match_id', 'bookmaker', 'kind', 'home', 'draw', 'away'])
+    .where('match_id', 'in', matchIds as number[])
+    .orderBy('match_id')
+    .execute();
+  return rows.map((r) => ({ matchId: r.match_id, bookmaker: r.bookmaker, kind: r.kind, home: r.home, draw: r.draw, away: r.away }));
+}
+
+/** League codes with their seasons, e.g. { E0: ['2005-2006', …] }. */
+export async function leagueSeasons(db: Kysely<Database>): Promise<Record<string, string[]>> {
+  const rows = await db
+    .selectFrom('seasons as s')
+    .innerJoin('competitions as c', 'c.id', 's.competition_id')
+    .select(['c.code', 's.name'])
+    .orderBy('c.code')
+    .orderBy('s.name')
+    .execute();
+  const out: Record<string, string[]> = {};
+  for (const r of rows) (out[r.code] ??= []).push(r.name);
+  return out;
+}
+
+/** Alias (normalised) → canonical team name, and team → its latest league. */
+export async function teamDirectory(db: Kysely<Database>): Promise<{ aliases: Map<string, string>; leagueOf: Map<string, string> }> {
+  const aliasRows = await db
+    .selectFrom('team_aliases as ta')
+    .innerJoin('teams as t', 't.id', 'ta.team_id')
+    .select(['ta.alias', 't.name'])
+    .execute();
+  const aliases = new Map(aliasRows.map((r) => [r.alias, r.name]));
+  const latest = await sql<{ name: string; code: string }>`
+    select distinct on (t.id) t.name, c.code
+    from teams t
+    join matches m on m.home_team_id = t.id or m.away_team_id = t.id
+    join competitions c on c.id = m.competition_id
+    order by t.id, m.kickoff_date desc, c.code`.execute(db);
+  const leagueOf = new Map(latest.rows.map((r) => [r.name, r.code]));
+  return { aliases, leagueOf };
+}
+
+/** A content fingerprint of the match data (results only), for reuse decisions and artifacts. */
+export async function dataFingerprint(db: Kysely<Database>): Promise<string> {
+  const r = await sql<{ fp: string | null; n: number }>`
+    select md5(string_agg(concat_ws('|', c.code, s.name, m.kickoff_date, h.name, a.name, m.home_goals, m.away_goals), ';'
+             order by c.code, m.kickoff_date, h.name, a.name)) as fp, count(*)::int as n
+    from matches m join competitions c on c.id = m.competition_id join seasons s on s.id = m.season_id
+    join teams h on h.id = m.home_team_id join teams a on a.id = m.away_team_id`.execute(db);
+  const row = r.rows[0];
+  return `md5:${row?.fp ?? 'empty'}:${row?.n ?? 0}`;
+}
