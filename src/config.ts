@@ -85,7 +85,7 @@ const settings = {
 
 type Settings = typeof settings;
 export type Config = {
-  [K in keyof Settings]: z.infer<Settings[K]['schema']>;
+  -readonly [K in keyof Settings]: z.infer<Settings[K]['schema']>;
 } & { lakeDir: string; configFile?: string };
 
 export class ConfigError extends Error {

@@ -8,6 +8,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from '
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { lockDataDir } from './pglite-lock.ts';
 import type { Database } from './schema.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -57,15 +58,21 @@ function redact(url: string): string {
   }
 }
 
-async function createPglite(dir: string): Promise<PGlite> {
+async function createPglite(dir: string): Promise<{ pgl: PGlite; release: () => void }> {
   const parsers = {
     [pgliteTypes.INT8]: toNumber,
     [pgliteTypes.NUMERIC]: toNumber,
     [pgliteTypes.DATE]: (v: string) => v,
   };
-  if (dir === 'memory') return PGlite.create({ parsers });
+  if (dir === 'memory') return { pgl: await PGlite.create({ parsers }), release: () => {} };
   mkdirSync(dir, { recursive: true });
-  return PGlite.create(dir, { parsers });
+  const release = lockDataDir(dir);
+  try {
+    return { pgl: await PGlite.create(dir, { parsers }), release };
+  } catch (e) {
+    release();
+    throw e;
+  }
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -85,12 +92,14 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
 export async function openWarehouse(target: WarehouseTarget, opts: { migrate?: boolean } = {}): Promise<Warehouse> {
   let db: Kysely<Database>;
   let location: string;
+  let release = () => {};
   if (target.engine === 'postgres') {
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool(target.url) }) });
     location = redact(target.url);
   } else {
-    const pgl = await createPglite(target.dir);
-    db = new Kysely<Database>({ dialect: new PGliteDialect(pgl) });
+    const opened = await createPglite(target.dir);
+    release = opened.release;
+    db = new Kysely<Database>({ dialect: new PGliteDialect(opened.pgl) });
     location = target.dir === 'memory' ? 'pglite (in memory)' : `pglite ${target.dir}`;
   }
   const wh: Warehouse = {
@@ -105,13 +114,19 @@ export async function openWarehouse(target: WarehouseTarget, opts: { migrate?: b
         return false;
       }
     },
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        release();
+      }
+    },
   };
   if (opts.migrate !== false) {
     try {
       await migrate(db);
     } catch (e) {
-      await db.destroy().catch(() => {});
+      await wh.close().catch(() => {});
       throw e;
     }
   }
