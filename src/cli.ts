@@ -128,6 +128,9 @@ models
     }),
   );
 
+// Verbs of other areas register here: one import and one call each, e.g.
+// registerTrackingCommands(program, cfg) from src/cli/tracking.ts.
+
 program.exitOverride();
 try {
   await program.parseAsync(process.argv);
