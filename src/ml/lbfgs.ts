@@ -35,6 +35,8 @@ export interface LbfgsResult {
 const C1 = 1e-4;
 const C2 = 0.9;
 const MAX_LINE_SEARCH = 40;
+/** Relative size of the rounding noise in f below which the Armijo comparison is not trusted. */
+const F_NOISE = 1e-13;
 
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
@@ -113,6 +115,11 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: ArrayLike<number>, options: L
     const f0 = f;
     const armijo = (p: Point): boolean => p.f <= f0 + C1 * p.alpha * d0;
     const curvature = (p: Point): boolean => Math.abs(p.d) <= -C2 * d0;
+    // Approximate Wolfe (Hager & Zhang 2005): near the optimum, f changes by less than its own
+    // rounding error and the Armijo test becomes noise, so also accept a point whose f is
+    // within that noise and whose slope shows the step went far enough but not past the minimum.
+    const noise = F_NOISE * Math.max(1, Math.abs(f0));
+    const approxWolfe = (p: Point): boolean => p.f <= f0 + noise && p.d >= C2 * d0 && p.d <= (2 * C1 - 1) * d0;
 
     const zoom = (lo: Point, hi: Point): Point | undefined => {
       for (let j = 0; j < MAX_LINE_SEARCH; j++) {
@@ -123,6 +130,7 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: ArrayLike<number>, options: L
         let alpha = Number.isFinite(hi.f) && Number.isFinite(hi.d) ? cubicMin(lo.alpha, lo.f, lo.d, hi.alpha, hi.f, hi.d) : NaN;
         if (!(alpha >= a + 0.1 * width && alpha <= b - 0.1 * width)) alpha = 0.5 * (a + b);
         const p = evalAt(alpha);
+        if (approxWolfe(p)) return p;
         if (!armijo(p) || p.f >= lo.f) {
           hi = p;
         } else {
@@ -143,6 +151,7 @@ export function minimizeLbfgs(fg: ObjectiveFn, x0: ArrayLike<number>, options: L
     let alpha = alpha0;
     for (let i = 0; i < MAX_LINE_SEARCH; i++) {
       const p = evalAt(alpha);
+      if (approxWolfe(p)) return p;
       if (!armijo(p) || (i > 0 && p.f >= prev.f)) return zoom(prev, p);
       if (curvature(p)) return p;
       if (p.d >= 0) return zoom(p, prev);

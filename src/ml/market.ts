@@ -28,7 +28,7 @@ export interface MarketForecast {
 export function marketForecast(prices: readonly BookPrice[], method: DemarginMethod = 'multiplicative'): MarketForecast | undefined {
   for (const pref of MARKET_PREFERENCE) {
     const p = prices.find((x) => x.bookmaker === pref.bookmaker && x.kind === pref.kind);
-    if (p) return { label: pref.label, probabilities: demargin(p, method).probabilities };
+    if (p) return { label: pref.label, probabilities: demargin(p, method) };
   }
   return undefined;
 }
