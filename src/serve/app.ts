@@ -57,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'warn' },
     disableRequestLogging: true,
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   metrics.modelInfo.set({ model_name: predictor.artifact.name, version: String(predictor.version), alias: 'champion', kind: predictor.artifact.kind }, 1);

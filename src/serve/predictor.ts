@@ -7,6 +7,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { FittedModel, ModelSpec, Prediction } from '../ml/model.ts';
 import type { ModelArtifact } from '../tracking/artifact.ts';
 import { normaliseAlias } from '../ingest/teams.ts';
+import { TEAM_ALIASES } from '../ingest/team-aliases.ts';
 
 export class PredictionInputError extends Error {
   override name = 'PredictionInputError';
@@ -30,14 +31,21 @@ export class Predictor {
   readonly #fits = new Map<string, FittedModel>();
   readonly #cache = new Map<string, PredictorResult>();
   readonly #names: string[];
+  private readonly aliases: Map<string, string>;
 
   constructor(
     readonly artifact: ModelArtifact,
     readonly version: number,
     specs: readonly ModelSpec<any>[],
-    /** normalised alias → canonical name */
-    private readonly aliases: Map<string, string>,
+    /** normalised alias → canonical name (the warehouse's alias table) */
+    aliases: Map<string, string>,
   ) {
+    // Known spellings first, then the warehouse's own aliases (which win).
+    this.aliases = new Map<string, string>();
+    for (const [canonical, alternates] of Object.entries(TEAM_ALIASES)) {
+      for (const a of [canonical, ...alternates]) this.aliases.set(normaliseAlias(a), canonical);
+    }
+    for (const [a, c] of aliases) this.aliases.set(a, c);
     const spec = specs.find((s) => s.name === artifact.kind);
     if (!spec) throw new Error(`model kind "${artifact.kind}" is not known to this build; known: ${specs.map((s) => s.name).join(', ')}`);
     for (const [league, l] of Object.entries(artifact.leagues)) this.#fits.set(league, spec.fromJSON(l.params));

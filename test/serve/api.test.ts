@@ -81,10 +81,10 @@ test('league rules: unknown league, same team, teams of different leagues', asyn
   assert.match(r.json().message, /unknown league "XX"; known leagues: E0, E1/);
   r = await predict({ home: 'Arsenal', away: 'Arsenal' });
   assert.equal(r.statusCode, 422);
-  r = await predict({ home: 'Arsenal', away: 'Sunderland' });
+  r = await predict({ home: 'Arsenal', away: 'Blackburn' });
   assert.equal(r.statusCode, 422);
   assert.match(r.json().message, /say which league/);
-  r = await predict({ league: 'E0', home: 'Arsenal', away: 'Sunderland' });
+  r = await predict({ league: 'E0', home: 'Arsenal', away: 'Blackburn' });
   assert.equal(r.statusCode, 200, 'with a league given, a team new to it gets the promoted-team prior');
 });
 
