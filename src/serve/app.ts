@@ -2,7 +2,7 @@
  * The HTTP API (Fastify, schema-first, OpenAPI at /docs). Predictions come from the champion
  * model held in memory; the warehouse is touched only by /readyz.
  */
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyError } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -56,7 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
   const { predictor } = deps;
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'warn' },
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
