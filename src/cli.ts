@@ -11,6 +11,7 @@ import { Registry } from './tracking/registry.ts';
 import { REGISTERED_MODEL } from './orchestrate/stages/train.ts';
 import { registerDagCommands } from './cli/dags.ts';
 import { registerBacktestCommand } from './cli/backtest.ts';
+import { registerWhoScoredCommands } from './cli/whoscored.ts';
 import { registerDataCommands } from './cli/data.ts';
 
 let config: Config | undefined;
@@ -89,6 +90,7 @@ models
     }),
   );
 
+registerWhoScoredCommands(program, cfg);
 // Verbs of other areas register here: one import and one call each, e.g.
 // registerTrackingCommands(program, cfg) from src/cli/tracking.ts.
 registerDataCommands(program, cfg);

@@ -4,4 +4,5 @@ import * as m001 from './001_core.ts';
 
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
+  '002_whoscored': await import('./002_whoscored.ts'),
 };
