@@ -35,6 +35,55 @@ const settings = {
     default: () => undefined,
     doc: 'object-store folder; unset = $TIME2BET_HOME/lake',
   },
+  lake: {
+    env: 'TIME2BET_LAKE',
+    schema: z.enum(['folder', 's3'], { message: 'folder or s3' }),
+    default: () => 'folder' as const,
+    doc: 'object store: folder (TIME2BET_LAKE_DIR) or s3 (TIME2BET_S3_*)',
+  },
+  s3Endpoint: {
+    env: 'TIME2BET_S3_ENDPOINT',
+    schema: z.string().regex(/^https?:\/\/[^\s/]+/, 'an http:// or https:// URL').optional(),
+    default: () => undefined,
+    doc: 'S3 endpoint for MinIO or other S3-compatible stores; unset = AWS',
+  },
+  s3Region: {
+    env: 'TIME2BET_S3_REGION',
+    schema: z.string().min(1),
+    default: () => 'us-east-1',
+    doc: 'S3 region',
+  },
+  s3Bucket: {
+    env: 'TIME2BET_S3_BUCKET',
+    schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3-63 of a-z 0-9 . -)').optional(),
+    default: () => undefined,
+    doc: 'S3 bucket of the lake (required when TIME2BET_LAKE=s3)',
+  },
+  s3Prefix: {
+    env: 'TIME2BET_S3_PREFIX',
+    schema: z.string().regex(/^[A-Za-z0-9._=@+\/-]*$/, 'a key prefix of [A-Za-z0-9._=@+-/]'),
+    default: () => '',
+    doc: 'key prefix of the lake inside the bucket',
+  },
+  s3PathStyle: {
+    env: 'TIME2BET_S3_PATH_STYLE',
+    schema: z.union([z.boolean(), z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] })], { message: 'true or false' }),
+    default: () => true,
+    doc: 'path-style S3 addressing (endpoint/bucket/key), needed by MinIO',
+  },
+  s3AccessKeyId: {
+    env: 'TIME2BET_S3_ACCESS_KEY_ID',
+    schema: z.string().min(1).optional(),
+    default: () => undefined,
+    doc: 'S3 access key id; unset = the AWS SDK default chain (AWS_* variables, profile, role)',
+  },
+  s3SecretAccessKey: {
+    env: 'TIME2BET_S3_SECRET_ACCESS_KEY',
+    schema: z.string().min(1).optional(),
+    default: () => undefined,
+    doc: 'S3 secret access key (redacted in `config`)',
+    secret: true,
+  },
   dataDir: {
     env: 'TIME2BET_DATA_DIR',
     schema: z.string().min(1),
@@ -80,6 +129,54 @@ const settings = {
     schema: z.coerce.number().int('an integer'),
     default: () => 42,
     doc: 'random seed (any randomised step uses it)',
+  },
+  executor: {
+    env: 'TIME2BET_EXECUTOR',
+    schema: z.enum(['embedded', 'pgboss'], { message: 'embedded or pgboss' }),
+    default: () => 'embedded' as const,
+    doc: 'where DAG tasks run: embedded (in the scheduler process) or pgboss (queued in PostgreSQL for `time2bet worker`)',
+  },
+  workerConcurrency: {
+    env: 'TIME2BET_WORKER_CONCURRENCY',
+    schema: z.coerce.number().int('a whole number').min(1, 'at least 1').max(64, 'at most 64'),
+    default: () => 2,
+    doc: 'DAG tasks one worker (or the embedded executor) runs at once',
+  },
+  heartbeatTimeout: {
+    env: 'TIME2BET_HEARTBEAT_TIMEOUT',
+    schema: z.coerce.number({ message: 'a number of seconds' }).min(1, 'at least 1 second').max(86_400, 'at most 86400 seconds'),
+    default: () => 300,
+    doc: 'seconds without a heartbeat after which a running task is retried elsewhere (its worker died)',
+  },
+  dagModules: {
+    env: 'TIME2BET_DAG_MODULES',
+    schema: z.string(),
+    default: () => '',
+    doc: 'comma-separated .ts/.js modules exporting more DAGs (`export const dags = [defineDag(…)]`)',
+  },
+  mlflowTrackingUri: {
+    env: 'MLFLOW_TRACKING_URI',
+    schema: z.string().regex(/^https?:\/\/[^\s/]+/, 'an http:// or https:// URL of an MLflow (or time2bet tracking) server').optional(),
+    default: () => undefined,
+    doc: 'tracking server for runs and the model registry; unset = the built-in one (same warehouse and lake)',
+  },
+  modelUri: {
+    env: 'TIME2BET_MODEL_URI',
+    schema: z.string().regex(/^models:\/[^/@\s]+(@[\w-]+|\/[^/\s]+)$/, 'a models:/<name>@<alias> or models:/<name>/<version|latest|stage> URI'),
+    default: () => 'models:/time2bet@champion',
+    doc: 'the registered model version that `serve` and `start` serve',
+  },
+  promotionRpsTolerance: {
+    env: 'TIME2BET_PROMOTION_RPS_TOLERANCE',
+    schema: z.coerce.number({ message: 'a number' }).min(0, 'at least 0').max(0.1, 'at most 0.1'),
+    default: () => 0.0005,
+    doc: 'a retrain becomes champion only if its RPS is at most this much worse than the champion’s, on the same matches',
+  },
+  promotionCalibrationBound: {
+    env: 'TIME2BET_PROMOTION_CALIBRATION_BOUND',
+    schema: z.coerce.number({ message: 'a number' }).min(0, 'at least 0').max(1, 'at most 1'),
+    default: () => 0.05,
+    doc: 'largest calibration error (binned, worst of home/draw/away) a new champion may have',
   },
 } as const;
 
@@ -142,7 +239,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const r = (s.schema as z.ZodType).safeParse(raw);
     if (r.success) out[key] = r.data;
     else {
-      const shown = s.env === 'DATABASE_URL' ? redactUrl(String(raw)) : String(raw);
+      const shown = 'secret' in s ? '***' : s.env === 'DATABASE_URL' ? redactUrl(String(raw)) : String(raw);
       errors.push(`${source}="${shown}" is invalid: expected ${r.error.issues.map((i) => i.message).join('; ')}`);
     }
   }
@@ -161,6 +258,7 @@ export function describeConfig(cfg: Config): Record<string, { value: unknown; en
   for (const [key, s] of Object.entries(settings)) {
     let value = (cfg as Record<string, unknown>)[key];
     if (key === 'databaseUrl' && typeof value === 'string') value = redactUrl(value);
+    if ('secret' in s && value !== undefined) value = '***';
     out[key] = { value: value ?? null, env: s.env, doc: s.doc };
   }
   return out;

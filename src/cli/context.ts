@@ -2,7 +2,7 @@
 import type { Config } from '../config.ts';
 import { openConfiguredWarehouse } from '../warehouse/open.ts';
 import type { Warehouse } from '../warehouse/db.ts';
-import { FolderStore } from '../lake/folder-store.ts';
+import { openLake } from '../lake/open.ts';
 import type { ObjectStore } from '../lake/store.ts';
 
 export interface Context {
@@ -14,7 +14,7 @@ export interface Context {
 export async function withContext<T>(cfg: Config, fn: (ctx: Context) => Promise<T>): Promise<T> {
   const wh = await openConfiguredWarehouse(cfg);
   try {
-    return await fn({ cfg, wh, lake: new FolderStore(cfg.lakeDir) });
+    return await fn({ cfg, wh, lake: openLake(cfg) });
   } finally {
     await wh.close();
   }

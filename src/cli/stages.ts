@@ -1,0 +1,178 @@
+/**
+ * `time2bet stage <name>`: the pipeline's stages as file-in, file-out verbs for dvc.yaml.
+ * ingest loads CSVs into the configured warehouse and writes a receipt; features, train and
+ * evaluate read only a snapshot folder (restored into an in-memory warehouse), so their
+ * outputs depend on nothing but their declared deps and params; register records the best
+ * model in the configured registry and lake and writes a receipt.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { Config } from '../config.ts';
+import { openConfiguredWarehouse } from '../warehouse/open.ts';
+import type { Warehouse } from '../warehouse/db.ts';
+import { dataFingerprint } from '../warehouse/queries.ts';
+import { loadFootballDataFolder } from '../ingest/football-data/load.ts';
+import { modelSpecs, type ModelHyper, type ModelSpec } from '../ml/index.ts';
+import { poolReports, type EvaluationReport } from '../ml/evaluate.ts';
+import { evaluateLatest } from '../orchestrate/pipeline.ts';
+import { REGISTERED_MODEL, trainAll } from '../orchestrate/stages/train.ts';
+import type { BacktestResult } from '../orchestrate/stages/backtest.ts';
+import { parseArtifact, serialiseArtifact } from '../tracking/artifact.ts';
+import { Registry } from '../tracking/registry.ts';
+import { openLake } from '../lake/open.ts';
+import { paramValue, readParamsFile } from '../lake/dvc/lock.ts';
+import { restoreSnapshot } from '../lake/snapshot/restore.ts';
+import { readSnapshotDir, stableJson } from '../lake/snapshot/snapshot.ts';
+import { buildFeatures, featureParams } from '../lake/snapshot/features.ts';
+import { fromParquet, toParquet } from '../lake/snapshot/parquet.ts';
+import { MATCH_COLUMNS } from '../lake/snapshot/tables.ts';
+import { say } from './progress.ts';
+
+/** A section of the params file (`{}` when the file or the section is absent). */
+export async function paramsSection(file: string | undefined, section: string): Promise<Record<string, unknown>> {
+  if (!file) return {};
+  const doc = await readParamsFile(path.resolve(file));
+  const v = doc === undefined ? undefined : paramValue(doc, section);
+  if (v === undefined) return {};
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${file}: "${section}" must be a mapping`);
+  return v as Record<string, unknown>;
+}
+
+/** Model specs from params `train:` — `models: [elo, dixon-coles]` and per-model hyper-parameters. */
+export function specsFromParams(train: Record<string, unknown>): ModelSpec<any>[] {
+  const { models, ...hyper } = train;
+  const all = modelSpecs(hyper as ModelHyper);
+  if (models === undefined) return all;
+  if (!Array.isArray(models) || models.length === 0) throw new Error('params train.models: expected a non-empty list of model names');
+  for (const m of models) if (!all.some((s) => s.name === m)) throw new Error(`params train.models: unknown model "${m}"; known: ${all.map((s) => s.name).join(', ')}`);
+  return all.filter((s) => models.includes(s.name));
+}
+
+async function withWarehouse<T>(cfg: Config, fn: (wh: Warehouse) => Promise<T>): Promise<T> {
+  const wh = await openConfiguredWarehouse(cfg);
+  try {
+    return await fn(wh);
+  } finally {
+    await wh.close();
+  }
+}
+
+async function withSnapshot<T>(dir: string, fn: (wh: Warehouse) => Promise<T>): Promise<T> {
+  const wh = await restoreSnapshot(path.resolve(dir));
+  try {
+    return await fn(wh);
+  } finally {
+    await wh.close();
+  }
+}
+
+async function writeOut(file: string, body: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(file, body);
+}
+
+const PARAMS_OPT = ['--params <file>', 'params file (YAML/JSON)', 'params.yaml'] as const;
+
+export function registerStageCommands(program: Command, cfg: () => Config): void {
+  const stage = program.command('stage').description('pipeline stages as file-in, file-out verbs (the cmds of dvc.yaml)');
+
+  stage
+    .command('ingest')
+    .description('load a folder of football-data CSVs into the warehouse; write a receipt (files, checksums, data fingerprint)')
+    .requiredOption('--from <folder>', 'folder of CSVs')
+    .requiredOption('--out <file>', 'receipt JSON to write')
+    .action(async (o: { from: string; out: string }) =>
+      withWarehouse(cfg(), async (wh) => {
+        const from = path.resolve(o.from);
+        const results = await loadFootballDataFolder(wh, from);
+        const files = results.map((r) => ({ file: path.relative(from, r.file).split(path.sep).join('/'), checksum: r.checksum, rows: r.rows }));
+        await writeOut(o.out, stableJson({ source: 'football-data', files, warehouse: { fingerprint: await dataFingerprint(wh.db) } }));
+        say(`stage ingest: ${results.length} files (${results.filter((r) => r.status === 'loaded').length} loaded) → ${o.out}`);
+      }),
+    );
+
+  stage
+    .command('features')
+    .description("compute the point-in-time feature table from a snapshot's matches (params `features:`)")
+    .requiredOption('--snapshot <dir>', 'snapshot folder')
+    .requiredOption('--out <file>', 'Parquet file to write')
+    .option(...PARAMS_OPT)
+    .action(async (o: { snapshot: string; out: string; params?: string }) => {
+      const { files } = await readSnapshotDir(path.resolve(o.snapshot));
+      const matches = await fromParquet(files.get('matches')!, MATCH_COLUMNS);
+      const table = buildFeatures(matches, featureParams(await paramsSection(o.params, 'features')));
+      await writeOut(o.out, toParquet(table));
+      say(`stage features: ${table.rows.length} rows → ${o.out}`);
+    });
+
+  stage
+    .command('train')
+    .description('fit the models (params `train:`) on a snapshot; write one artifact per model into a folder')
+    .requiredOption('--snapshot <dir>', 'snapshot folder')
+    .requiredOption('--out <dir>', 'folder for <model>.json artifacts (replaced)')
+    .option(...PARAMS_OPT)
+    .action(async (o: { snapshot: string; out: string; params?: string }) => {
+      const specs = specsFromParams(await paramsSection(o.params, 'train'));
+      const artifacts = await withSnapshot(o.snapshot, (wh) => trainAll(wh, specs, {}));
+      await rm(o.out, { recursive: true, force: true });
+      for (const a of artifacts) await writeOut(path.join(o.out, `${a.kind}.json`), serialiseArtifact(a).bytes);
+      say(`stage train: ${artifacts.map((a) => `${a.kind} (sha256 ${serialiseArtifact(a).sha256.slice(0, 12)})`).join(', ')} → ${o.out}`);
+    });
+
+  stage
+    .command('evaluate')
+    .description("walk-forward evaluation of the models (params `train:`, `evaluate:`) on each league's latest season; write metrics JSON")
+    .requiredOption('--snapshot <dir>', 'snapshot folder')
+    .requiredOption('--out <file>', 'metrics JSON to write')
+    .option(...PARAMS_OPT)
+    .action(async (o: { snapshot: string; out: string; params?: string }) => {
+      const specs = specsFromParams(await paramsSection(o.params, 'train'));
+      const ev = await paramsSection(o.params, 'evaluate');
+      const refitDays = ev.refit_days ?? cfg().refitDays;
+      if (!Number.isInteger(refitDays) || (refitDays as number) < 1) throw new Error(`params evaluate.refit_days: expected a whole number ≥ 1, got ${JSON.stringify(refitDays)}`);
+      const perLeague = await withSnapshot(o.snapshot, (wh) => evaluateLatest(wh, specs, refitDays as number));
+      const pooled = poolReports(perLeague);
+      await writeOut(o.out, stableJson({ pooled, perLeague }));
+      say(`stage evaluate: ${pooled.matches} matches; ${Object.entries(pooled.models).map(([n, s]) => `${n} RPS ${s.rps.toFixed(4)}`).join(', ')}; market ${pooled.market.rps.toFixed(4)} → ${o.out}`);
+    });
+
+  stage
+    .command('register')
+    .description('register the model with the best pooled RPS in the registry (lake + warehouse), set its alias; write a receipt')
+    .requiredOption('--models <dir>', 'folder of <model>.json artifacts')
+    .requiredOption('--metrics <file>', 'metrics JSON written by `stage evaluate`')
+    .requiredOption('--out <file>', 'receipt JSON to write')
+    .option(...PARAMS_OPT)
+    .action(async (o: { models: string; metrics: string; out: string; params?: string }) => {
+      const alias = String((await paramsSection(o.params, 'register')).alias ?? 'champion');
+      const metrics = JSON.parse(await readFile(o.metrics, 'utf8')) as { pooled: EvaluationReport; perLeague: BacktestResult[] };
+      const ranked = Object.entries(metrics.pooled.models).sort((a, b) => a[1].rps - b[1].rps);
+      let chosen: { kind: string; text: string } | undefined;
+      for (const [kind] of ranked) {
+        const text = await readFile(path.join(o.models, `${kind}.json`), 'utf8').catch(() => undefined);
+        if (text) {
+          chosen = { kind, text };
+          break;
+        }
+      }
+      if (!chosen) throw new Error(`stage register: none of the evaluated models (${ranked.map((r) => r[0]).join(', ')}) has an artifact in ${o.models}`);
+      const artifact = parseArtifact(chosen.text, path.join(o.models, `${chosen.kind}.json`));
+      artifact.metrics = { evaluation: metrics.pooled, perLeague: metrics.perLeague, pooled: metrics.pooled.models[chosen.kind], marketPooled: metrics.pooled.market };
+      const { sha256 } = serialiseArtifact(artifact);
+      const c = cfg();
+      const lake = openLake(c);
+      await withWarehouse(c, async (wh) => {
+        const registry = new Registry(wh, lake);
+        // The same artifact already behind the alias is kept, not registered again.
+        const current = await registry.byAlias(REGISTERED_MODEL, alias);
+        const loaded = current ? await registry.loadArtifact(current).catch(() => undefined) : undefined;
+        const same = loaded && serialiseArtifact(loaded).sha256 === sha256 ? current : undefined;
+        const version = same ?? (await registry.register(artifact));
+        await registry.setAlias(REGISTERED_MODEL, alias, version.version);
+        say(`stage register: ${REGISTERED_MODEL} v${version.version} (${chosen.kind}) is @${alias}${same ? ' (unchanged)' : ''}`);
+        // The receipt holds no version number or location: the same inputs give the same bytes.
+        await writeOut(o.out, stableJson({ name: REGISTERED_MODEL, kind: chosen.kind, alias, sha256, rps: metrics.pooled.models[chosen.kind]!.rps }));
+      });
+    });
+}

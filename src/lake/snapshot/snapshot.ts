@@ -1,0 +1,124 @@
+/**
+ * Snapshots: the curated warehouse tables (and the feature table) as Parquet files plus a
+ * `manifest.json` (row counts, schemas, content hashes, source ingestion runs). The same
+ * warehouse content always gives the same bytes. A snapshot's id is the DVC directory hash of
+ * its files (without ".dir"), so `dvc.lock` and the lake name it alike; in the lake it lives,
+ * immutable, at `snapshots/<id>/` (manifest written last: its presence marks it complete).
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Warehouse } from '../../warehouse/db.ts';
+import type { ObjectStore } from '../store.ts';
+import { dirManifest, md5Hex } from '../dvc/hash.ts';
+import { toParquet, type Column, type TableData } from './parquet.ts';
+import { readCuratedTables, type SourceRun } from './tables.ts';
+import { buildFeatures, FEATURE_FUNCTION, type FeatureParams } from './features.ts';
+
+export const SNAPSHOT_FORMAT = 'time2bet.snapshot/v1';
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface TableEntry {
+  name: string;
+  file: string;
+  rows: number;
+  bytes: number;
+  md5: string;
+  sha256: string;
+  schema: Column[];
+}
+
+export interface SnapshotManifest {
+  format: typeof SNAPSHOT_FORMAT;
+  tables: TableEntry[];
+  sources: SourceRun[];
+  features: { function: string; params: FeatureParams } | null;
+}
+
+export interface Snapshot {
+  /** md5 of the DVC `.dir` manifest of the snapshot's files (32 hex). */
+  id: string;
+  manifest: SnapshotManifest;
+  /** File name → bytes, manifest.json included. */
+  files: Map<string, Uint8Array>;
+}
+
+/** JSON with sorted keys, 2-space indent and a final newline. */
+export function stableJson(v: unknown): string {
+  const sort = (x: unknown): unknown =>
+    Array.isArray(x)
+      ? x.map(sort)
+      : x && typeof x === 'object'
+        ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort((x as Record<string, unknown>)[k])]))
+        : x;
+  return `${JSON.stringify(sort(v), null, 2)}\n`;
+}
+
+export function buildSnapshot(tables: readonly TableData[], sources: SourceRun[], features: SnapshotManifest['features']): Snapshot {
+  const files = new Map<string, Uint8Array>();
+  const entries: TableEntry[] = [];
+  for (const t of tables) {
+    const bytes = toParquet(t);
+    const file = `${t.name}.parquet`;
+    files.set(file, bytes);
+    entries.push({
+      name: t.name,
+      file,
+      rows: t.rows.length,
+      bytes: bytes.byteLength,
+      md5: md5Hex(bytes),
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      schema: t.columns,
+    });
+  }
+  const manifest: SnapshotManifest = { format: SNAPSHOT_FORMAT, tables: entries, sources, features };
+  files.set(MANIFEST_FILE, Buffer.from(stableJson(manifest), 'utf8'));
+  const dir = dirManifest([...files].map(([relpath, bytes]) => ({ relpath, md5: md5Hex(bytes) })));
+  return { id: md5Hex(dir), manifest, files };
+}
+
+/** Read the warehouse and build its snapshot (with the feature table unless `features` is null). */
+export async function snapshotWarehouse(wh: Warehouse, features: FeatureParams | null): Promise<Snapshot> {
+  const t = await readCuratedTables(wh);
+  const tables = [t.matches, t.match_stats, t.odds, t.odds_totals];
+  if (features) tables.push(buildFeatures(t.matches.rows, features));
+  return buildSnapshot(tables, t.sources, features ? { function: FEATURE_FUNCTION, params: features } : null);
+}
+
+/** Write the snapshot's files into `dir`, replacing whatever the folder held. */
+export async function writeSnapshotDir(s: Snapshot, dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  for (const [name, bytes] of s.files) await writeFile(path.join(dir, name), bytes);
+}
+
+export const snapshotPrefix = (id: string) => `snapshots/${id}/`;
+
+/** Store the snapshot in the lake at `snapshots/<id>/`; an existing complete snapshot is left untouched. */
+export async function publishSnapshot(s: Snapshot, lake: ObjectStore): Promise<{ prefix: string; created: boolean }> {
+  const prefix = snapshotPrefix(s.id);
+  if (await lake.exists(prefix + MANIFEST_FILE)) return { prefix, created: false };
+  for (const [name, bytes] of s.files) if (name !== MANIFEST_FILE) await lake.put(prefix + name, bytes);
+  await lake.put(prefix + MANIFEST_FILE, s.files.get(MANIFEST_FILE)!);
+  return { prefix, created: true };
+}
+
+/** Ids of the complete snapshots in the lake. */
+export async function listSnapshots(lake: ObjectStore): Promise<string[]> {
+  return (await lake.list('snapshots/')).filter((k) => k.endsWith(`/${MANIFEST_FILE}`)).map((k) => k.split('/')[1]!);
+}
+
+/** A snapshot's manifest (from a folder), checking each table file's hash. */
+export async function readSnapshotDir(dir: string): Promise<{ manifest: SnapshotManifest; files: Map<string, Uint8Array> }> {
+  const manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')) as SnapshotManifest;
+  if (manifest.format !== SNAPSHOT_FORMAT) throw new Error(`${dir}: not a ${SNAPSHOT_FORMAT} snapshot (format ${JSON.stringify(manifest.format)})`);
+  const files = new Map<string, Uint8Array>();
+  const present = new Set(await readdir(dir));
+  for (const t of manifest.tables) {
+    if (!present.has(t.file)) throw new Error(`${dir}: ${t.file} is missing`);
+    const bytes = new Uint8Array(await readFile(path.join(dir, t.file)));
+    if (md5Hex(bytes) !== t.md5) throw new Error(`${dir}/${t.file} does not match the manifest's hash`);
+    files.set(t.name, bytes);
+  }
+  return { manifest, files };
+}

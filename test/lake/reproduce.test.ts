@@ -1,0 +1,137 @@
+/**
+ * Reproducibility end to end, through the CLI: a git repository with this project's dvc.yaml and
+ * params.yaml runs the pipeline and pushes its data to an S3 remote (s3rver); a `git clone` of
+ * it pulls, finds everything up to date, then recomputes every stage from scratch in its own
+ * warehouse and gets byte-identical models, metrics and dvc.lock. With TEST_DATABASE_URL the
+ * original runs on PostgreSQL and the clone on PGlite.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startS3rver, type FakeS3 } from './helpers/s3.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin/time2bet.js');
+const work = mkdtempSync(path.join(tmpdir(), 't2b-repro-'));
+let s3: FakeS3;
+let pgDb: string | undefined;
+
+async function admin(q: string): Promise<void> {
+  const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await c.connect();
+  try {
+    await c.query(q);
+  } finally {
+    await c.end();
+  }
+}
+
+before(async () => {
+  s3 = await startS3rver(['dvc-store']);
+  if (process.env.TEST_DATABASE_URL) {
+    pgDb = `t2b_${randomBytes(6).toString('hex')}`;
+    await admin(`create database ${pgDb}`);
+  }
+});
+after(async () => {
+  await s3.close();
+  if (pgDb) await admin(`drop database if exists ${pgDb} with (force)`);
+  rmSync(work, { recursive: true, force: true });
+});
+
+function env(home: string, databaseUrl?: string): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TIME2BET_') && k !== 'DATABASE_URL') e[k] = v;
+  return {
+    ...e,
+    TIME2BET_HOME: home,
+    TIME2BET_S3_ACCESS_KEY_ID: 'S3RVER',
+    TIME2BET_S3_SECRET_ACCESS_KEY: 'S3RVER',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
+}
+
+function cli(args: string[], cwd: string, e: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, env: e, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`time2bet ${args.join(' ')} failed (${err.code}):\n${stderr}`));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
+const md5 = (file: string) => createHash('md5').update(readFileSync(file)).digest('hex');
+const ran = (stderr: string) => [...stderr.matchAll(/Running stage '([^']+)'/g)].map((m) => m[1]);
+const STAGES = ['ingest', 'snapshot', 'features', 'train', 'evaluate', 'register'];
+
+function outputs(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(path.join(dir, 'models')).sort()) out[`models/${f}`] = md5(path.join(dir, 'models', f));
+  for (const f of ['metrics.json', 'registered.json', 'data/features.parquet', 'dvc.lock']) out[f] = md5(path.join(dir, f));
+  for (const f of readdirSync(path.join(dir, 'data/snapshot')).sort()) out[`data/snapshot/${f}`] = md5(path.join(dir, 'data/snapshot', f));
+  return out;
+}
+
+test('clone + data pull + repro reproduces byte-identical models, metrics and dvc.lock', { timeout: 30 * 60_000 }, async () => {
+  // The original repository: this project's pipeline on two seasons of one league.
+  const origin = path.join(work, 'origin');
+  mkdirSync(path.join(origin, 'data/football-data/E0'), { recursive: true });
+  git(origin, 'init', '-q', '-b', 'main');
+  git(origin, 'config', 'user.email', 'test@example.com');
+  git(origin, 'config', 'user.name', 'test');
+  copyFileSync(path.join(ROOT, 'dvc.yaml'), path.join(origin, 'dvc.yaml'));
+  writeFileSync(path.join(origin, 'params.yaml'), readFileSync(path.join(ROOT, 'params.yaml'), 'utf8').replace(/refit_days: \d+/, 'refit_days: 30'));
+  for (const s of ['2021-2022', '2022-2023']) copyFileSync(path.join(ROOT, `data/football-data/E0/${s}.csv`), path.join(origin, `data/football-data/E0/${s}.csv`));
+  const originUrl = pgDb ? Object.assign(new URL(process.env.TEST_DATABASE_URL!), { pathname: `/${pgDb}` }).toString() : undefined;
+  const oenv = env(path.join(work, 'origin-home'), originUrl);
+
+  await cli(['data', 'init'], origin, oenv);
+  writeFileSync(path.join(origin, '.dvc/config'), `[core]\n    remote = store\n['remote "store"']\n    url = s3://dvc-store/time2bet\n    endpointurl = ${s3.endpoint}\n`);
+  await cli(['data', 'add', 'data/football-data'], origin, oenv);
+  assert.match(readFileSync(path.join(origin, 'data/football-data.dvc'), 'utf8'), /^outs:\n- md5: [0-9a-f]{32}\.dir\n {2}size: \d+\n {2}nfiles: 2\n {2}hash: md5\n {2}path: football-data\n$/);
+
+  const first = await cli(['repro'], origin, oenv);
+  assert.deepEqual(ran(first.stderr), STAGES);
+  const second = await cli(['repro'], origin, oenv);
+  assert.deepEqual(ran(second.stderr), [], 'a second repro runs nothing');
+  assert.match(second.stderr, /Data and pipelines are up to date\./);
+  assert.match((await cli(['data', 'push'], origin, oenv)).stdout, /^\d+ files pushed to store/);
+  assert.match((await cli(['data', 'status', '--cloud'], origin, oenv)).stdout, /Cache and remote 'store' are in sync\./);
+  assert.match((await cli(['data', 'status'], origin, oenv)).stdout, /Data and pipelines are up to date\./);
+  // The remote holds DVC 3's layout only.
+  assert.ok((await s3.store('time2bet').list('')).every((k) => /^files\/md5\/[0-9a-f]{2}\/[0-9a-f]{30}(\.dir)?$/.test(k)));
+  git(origin, 'add', '-A');
+  git(origin, 'commit', '-q', '-m', 'pipeline run');
+  const tracked = git(origin, 'ls-files').trim().split('\n');
+  for (const f of ['dvc.lock', 'data/football-data.dvc', 'metrics.json', 'registered.json', 'data/ingest.json']) assert.ok(tracked.includes(f), `${f} is in git`);
+  for (const f of tracked) assert.ok(!/^(models|data\/snapshot|data\/football-data)\/|^data\/features\.parquet$/.test(f), `${f} is DVC data, not in git`);
+  const expected = outputs(origin);
+
+  // Another folder: clone, pull, nothing to do.
+  const clone = path.join(work, 'clone');
+  git(work, 'clone', '-q', origin, clone);
+  const cenv = env(path.join(work, 'clone-home'));
+  assert.match((await cli(['data', 'status'], clone, cenv)).stdout, /changed deps:/);
+  const pulled = await cli(['data', 'pull'], clone, cenv);
+  assert.match(pulled.stdout, /files fetched from store; 4 restored/);
+  assert.deepEqual(outputs(clone), expected);
+  assert.deepEqual(ran((await cli(['repro'], clone, cenv)).stderr), []);
+
+  // Recompute everything from the pulled raw data in the clone's own, empty warehouse.
+  const forced = await cli(['repro', '--force'], clone, cenv);
+  assert.deepEqual(ran(forced.stderr), STAGES);
+  assert.deepEqual(outputs(clone), expected, 'byte-identical models, metrics, features, snapshot and dvc.lock');
+  assert.equal(git(clone, 'status', '--porcelain'), '', 'nothing changed in git');
+
+  // One param: only the stage that reads it.
+  writeFileSync(path.join(clone, 'params.yaml'), readFileSync(path.join(clone, 'params.yaml'), 'utf8').replace('form_window: 5', 'form_window: 3'));
+  assert.deepEqual(ran((await cli(['repro'], clone, cenv)).stderr), ['features']);
+  assert.notEqual(md5(path.join(clone, 'data/features.parquet')), expected['data/features.parquet']);
+  assert.equal(md5(path.join(clone, 'models/elo.json')), expected['models/elo.json']);
+});
