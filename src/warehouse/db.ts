@@ -43,8 +43,10 @@ function pgPool(url: string): pg.Pool {
         parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its server (restart) must not crash the process.
+  // A client losing its server (restart) must not crash the process: idle clients report on
+  // the pool, checked-out ones on themselves; the query in flight still fails and is retried.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
