@@ -35,9 +35,15 @@ export function registerWhoScoredCommands(program: Command, cfg: () => Config): 
     .addOption(new Option('--jitter-ms <ms>', 'extra random pause, uniform in [0, jitter)').argParser(ms('--jitter-ms')).default(5000))
     .addOption(new Option('--timeout-ms <ms>', 'per-attempt timeout').argParser(ms('--timeout-ms')).default(30000))
     .addOption(new Option('--previews <which>', 'match previews to fetch').choices(['upcoming', 'all', 'none']).default('upcoming'))
+    .option('--match <id...>', 'crawl only these WhoScored match ids (after the listings)')
+    .addOption(new Option('--max-matches <n>', 'stop after this many match pages').argParser((v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`--max-matches "${v}": expected a whole number ≥ 0`);
+      return n;
+    }))
     .option('--user-agent <ua>', 'User-Agent (add a contact address for live crawls)')
     .option('--no-robots', 'do not honour robots.txt (only for your own test servers)')
-    .action(async (o: { league: string; season: string; baseUrl: string; fetcher: 'http' | 'browser'; delayMs: number; jitterMs: number; timeoutMs: number; previews: 'upcoming' | 'all' | 'none'; userAgent?: string; robots: boolean }) => {
+    .action(async (o: { league: string; season: string; baseUrl: string; fetcher: 'http' | 'browser'; delayMs: number; jitterMs: number; timeoutMs: number; previews: 'upcoming' | 'all' | 'none'; userAgent?: string; robots: boolean; match?: string[]; maxMatches?: number }) => {
       await withContext(cfg(), async (ctx) => {
         const ac = new AbortController();
         const stop = () => ac.abort();
@@ -53,6 +59,12 @@ export function registerWhoScoredCommands(program: Command, cfg: () => Config): 
             baseUrl: o.baseUrl,
             previews: o.previews,
             signal: ac.signal,
+            ...(o.match ? { matchIds: o.match.map((m) => {
+              const n = Number(m);
+              if (!Number.isInteger(n) || n <= 0) throw new Error(`--match "${m}": expected a WhoScored match id (a positive integer)`);
+              return n;
+            }) } : {}),
+            ...(o.maxMatches !== undefined ? { maxMatches: o.maxMatches } : {}),
             fetcher: { kind: o.fetcher, delayMs: o.delayMs, jitterMs: o.jitterMs, timeoutMs: o.timeoutMs, respectRobots: o.robots, ...(o.userAgent ? { userAgent: o.userAgent } : {}) },
             onProgress: (p) => {
               if (p.phase !== phase) {
