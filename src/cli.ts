@@ -13,6 +13,7 @@ import { registerDagCommands } from './cli/dags.ts';
 import { registerBacktestCommand } from './cli/backtest.ts';
 import { registerWhoScoredCommands } from './cli/whoscored.ts';
 import { registerDataCommands } from './cli/data.ts';
+import { registerTrackingCommands } from './cli/tracking.ts';
 
 let config: Config | undefined;
 function cfg(): Config {
@@ -95,6 +96,7 @@ registerWhoScoredCommands(program, cfg);
 // registerTrackingCommands(program, cfg) from src/cli/tracking.ts.
 registerDataCommands(program, cfg);
 registerDagCommands(program, cfg);
+registerTrackingCommands(program, cfg);
 
 program.exitOverride();
 try {

@@ -1,7 +1,7 @@
-/** Start the HTTP API on the current champion. */
+/** Start the HTTP API on the configured model version (`models:/time2bet@champion` by default). */
 import type { Context } from './context.ts';
 import { Registry } from '../tracking/registry.ts';
-import { REGISTERED_MODEL } from '../orchestrate/stages/train.ts';
+import { trackingClientFor } from '../tracking/open.ts';
 import { Predictor } from '../serve/predictor.ts';
 import { buildApp } from '../serve/app.ts';
 import { modelSpecs } from '../ml/index.ts';
@@ -9,20 +9,24 @@ import { teamDirectory } from '../warehouse/queries.ts';
 import { say } from './progress.ts';
 
 export async function serveChampion(ctx: Context): Promise<{ close: () => Promise<void>; url: string }> {
-  const registry = new Registry(ctx.wh, ctx.lake);
-  const champion = await registry.byAlias(REGISTERED_MODEL, 'champion');
-  if (!champion) throw new Error(`no champion model yet: run \`time2bet start\` (or \`time2bet train\`) first`);
+  const registry = new Registry(trackingClientFor(ctx.cfg, ctx.wh, ctx.lake));
+  const champion = await registry.resolve(ctx.cfg.modelUri).catch((e: Error) => {
+    throw new Error(`cannot resolve ${ctx.cfg.modelUri} (${e.message}): run \`time2bet start\` (or \`time2bet train\`) first`);
+  });
   const artifact = await registry.loadArtifact(champion);
   const { aliases } = await teamDirectory(ctx.wh.db);
   const predictor = new Predictor(artifact, champion.version, modelSpecs(), aliases);
-  const { app } = await buildApp({ predictor, ping: () => ctx.wh.ping(), logLevel: ctx.cfg.logLevel });
+  // The built-in tracking server shares the port unless runs and models live on another server.
+  const tracking = ctx.cfg.mlflowTrackingUri ? undefined : { wh: ctx.wh, lake: ctx.lake };
+  const { app } = await buildApp({ predictor, ping: () => ctx.wh.ping(), logLevel: ctx.cfg.logLevel, tracking });
   await app.listen({ host: ctx.cfg.host, port: ctx.cfg.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : ctx.cfg.port;
   const base = `http://${ctx.cfg.host === '0.0.0.0' ? 'localhost' : ctx.cfg.host}:${port}`;
-  say(`serving ${REGISTERED_MODEL} v${champion.version} (${champion.kind}) on ${base}`);
+  say(`serving ${ctx.cfg.modelUri} = ${champion.name} v${champion.version} (${champion.kind}) on ${base}`);
   say(`  POST ${base}/v1/predictions   {"home":"Arsenal","away":"Chelsea"}`);
   say(`  GET  ${base}/v1/teams   ${base}/docs   ${base}/metrics   ${base}/healthz   ${base}/readyz`);
+  say(tracking ? `  MLflow tracking + registry: MLFLOW_TRACKING_URI=${base}  (e.g. GET ${base}/api/2.0/mlflow/registered-models/alias?name=${champion.name}&alias=champion)` : `  runs and models: ${ctx.cfg.mlflowTrackingUri}`);
   return { close: () => app.close(), url: base };
 }
 

@@ -1,18 +1,22 @@
 /**
  * The end-to-end pipeline run by `time2bet start`: ingest the bundled data, evaluate the
- * models walk-forward against the market, train on everything, register the best one as
- * champion. Reuses stored state: unchanged files are skipped, and a champion trained on the
- * same data and hyper-parameters is kept without refitting.
+ * models walk-forward against the market, train the best on everything, log the training run
+ * and register the model (src/tracking), which becomes champion only if it passes the quality
+ * gates against the current one. Reuses stored state: unchanged files are skipped, and nothing
+ * is refitted when this data and configuration were already trained.
  */
 import type { Config } from '../config.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import type { ObjectStore } from '../lake/store.ts';
 import { leagueSeasons, dataFingerprint } from '../warehouse/queries.ts';
 import { loadFootballDataFolder } from '../ingest/football-data/load.ts';
+import { seedAliases } from '../ingest/teams.ts';
 import { modelSpecs } from '../ml/index.ts';
 import { poolReports, type EvaluationReport } from '../ml/evaluate.ts';
 import type { ModelSpec } from '../ml/model.ts';
-import { Registry, type ModelVersion } from '../tracking/registry.ts';
+import { CHAMPION, Registry, type ModelVersion } from '../tracking/registry.ts';
+import { trackingClientFor } from '../tracking/open.ts';
+import { alreadyTrained, registerTraining } from '../tracking/train-and-promote.ts';
 import { stableStringify } from '../tracking/artifact.ts';
 import { backtestSeason, type BacktestResult } from './stages/backtest.ts';
 import { REGISTERED_MODEL, trainAll } from './stages/train.ts';
@@ -34,6 +38,7 @@ export async function ingestBundled(cfg: Config, wh: Warehouse): Promise<void> {
     },
   });
   bar?.stop();
+  await seedAliases(wh.db); // known alternate spellings (Man Utd, Manchester United, …) → canonical teams
   const loaded = results.filter((r) => r.status === 'loaded');
   const inserted = loaded.reduce((s, r) => s + r.inserted, 0);
   const updated = loaded.reduce((s, r) => s + r.updated, 0);
@@ -65,17 +70,19 @@ function configKey(specs: readonly ModelSpec<any>[], cfg: Config): string {
 
 export async function runPipeline(cfg: Config, wh: Warehouse, lake: ObjectStore): Promise<PipelineResult> {
   await ingestBundled(cfg, wh);
-  const registry = new Registry(wh, lake);
+  const registry = new Registry(trackingClientFor(cfg, wh, lake));
   const specs = modelSpecs();
   const fingerprint = await dataFingerprint(wh.db);
   const key = configKey(specs, cfg);
-  const current = await registry.byAlias(REGISTERED_MODEL, 'champion');
-  if (current && current.dataFingerprint === fingerprint && current.metrics.configKey === key && (await lake.exists(current.artifactKey))) {
-    say(`champion ${REGISTERED_MODEL} v${current.version} (${current.kind}) was trained on the same data; reusing it`);
+  const current = await registry.byAlias(REGISTERED_MODEL, CHAMPION);
+  const done = current && (await alreadyTrained(registry, REGISTERED_MODEL, fingerprint, key));
+  const reusable = done && (await registry.loadArtifact(done).catch(() => undefined));
+  if (current && done && reusable && (await registry.loadArtifact(current).then(() => true, () => false))) {
+    say(`${REGISTERED_MODEL} v${done.version} was trained on the same data (${done.tags['time2bet.promotion'] ?? 'decided'}); serving champion v${current.version} (${current.kind})`);
     return {
       champion: current,
-      evaluation: current.metrics.evaluation as EvaluationReport,
-      perLeague: current.metrics.perLeague as BacktestResult[],
+      evaluation: reusable.metrics.evaluation as EvaluationReport,
+      perLeague: reusable.metrics.perLeague as BacktestResult[],
       reused: true,
     };
   }
@@ -98,8 +105,13 @@ export async function runPipeline(cfg: Config, wh: Warehouse, lake: ObjectStore)
   );
   bar.update(1, best);
   bar.stop();
-  const version = await registry.register(artifacts[0]!);
-  await registry.setAlias(REGISTERED_MODEL, 'champion', version.version);
-  say(`registry: ${REGISTERED_MODEL} v${version.version} (${best}, pooled RPS ${evaluation.models[best]!.rps.toFixed(4)}) is now @champion`);
-  return { champion: { ...version, aliases: ['champion'] }, evaluation, perLeague, reused: false };
+  say(`registry: registering ${REGISTERED_MODEL} (${best}) and checking it against the champion on the same matches`);
+  const spec = specs.find((s) => s.name === best)!;
+  const { version, outcome } = await registerTraining({ cfg, wh, registry, artifact: artifacts[0]!, spec, evaluation, perSeason: perLeague });
+  say(
+    outcome.decision.promote
+      ? `registry: ${REGISTERED_MODEL} v${version.version} (${best}, pooled RPS ${evaluation.models[best]!.rps.toFixed(4)}) is now @${CHAMPION}: ${outcome.decision.reason}`
+      : `registry: ${REGISTERED_MODEL} v${version.version} not promoted (${outcome.decision.reason}); champion stays v${outcome.champion.version}`,
+  );
+  return { champion: outcome.champion, evaluation, perLeague, reused: false };
 }

@@ -9,6 +9,7 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Predictor } from './predictor.ts';
 import { PredictionInputError } from './predictor.ts';
 import { createMetrics, type ApiMetrics } from './metrics.ts';
+import { mlflowPlugin, type TrackingDeps } from '../tracking/server/plugin.ts';
 
 export interface AppDeps {
   predictor: Predictor;
@@ -19,6 +20,8 @@ export interface AppDeps {
   metrics?: ApiMetrics;
   /** Wall clock for the model-loaded gauge (edges own the clock). */
   now?: () => number;
+  /** Mount the MLflow-compatible tracking server and registry here (same port, under /api/2.0/mlflow…). */
+  tracking?: TrackingDeps;
 }
 
 const Probabilities = Type.Object({ home: Type.Number(), draw: Type.Number(), away: Type.Number() });
@@ -139,6 +142,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
+
+  if (deps.tracking) await app.register(mlflowPlugin, deps.tracking);
 
   return { app, metrics };
 }

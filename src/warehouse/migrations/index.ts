@@ -5,4 +5,6 @@ import * as m001 from './001_core.ts';
 export const migrations: Record<string, Migration> = {
   '001_core': m001,
   '002_whoscored': await import('./002_whoscored.ts'),
+  '003_tracking': await import('./003_tracking.ts'),
+  '004_orchestration': await import('./004_orchestration.ts'),
 };

@@ -1,0 +1,14 @@
+/** The tracking server on its own (`time2bet tracking-server`): the MLflow plugin plus /health and /version. */
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { mlflowPlugin, type TrackingDeps } from './plugin.ts';
+
+/** The MLflow REST API version this server follows (the routes it serves are a subset). */
+export const MLFLOW_API_COMPAT = '2.x';
+
+export async function buildTrackingServer(deps: TrackingDeps, opts: { logLevel?: string } = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: { level: opts.logLevel ?? 'warn' }, logController: new LogController({ disableRequestLogging: true }) });
+  await app.register(mlflowPlugin, deps);
+  app.get('/health', async (_req, reply) => reply.type('text/plain').send('OK'));
+  app.get('/version', async (_req, reply) => reply.type('text/plain').send(`time2bet tracking (MLflow REST API ${MLFLOW_API_COMPAT} subset)`));
+  return app;
+}
