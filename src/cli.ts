@@ -7,8 +7,6 @@ import { serveUntilSignal } from './cli/serve.ts';
 import { formatReport } from './cli/table.ts';
 import { say } from './cli/progress.ts';
 import { runPipeline, ingestBundled } from './orchestrate/pipeline.ts';
-import { Registry } from './tracking/registry.ts';
-import { REGISTERED_MODEL } from './orchestrate/stages/train.ts';
 import { registerDagCommands } from './cli/dags.ts';
 import { registerBacktestCommand } from './cli/backtest.ts';
 import { registerWhoScoredCommands } from './cli/whoscored.ts';
@@ -30,21 +28,21 @@ program
 
 program
   .command('start')
-  .description('load the bundled data, evaluate and train the models, register the best one, and serve the API')
+  .description('load the bundled data, evaluate and train the models, register the best one, serve the API and run the DAG scheduler')
   .action(async () => {
     const c = cfg();
     await withContext(c, async (ctx) => {
       say(`warehouse: ${ctx.wh.location}; lake: ${ctx.lake.location}`);
       const r = await runPipeline(c, ctx.wh, ctx.lake);
       process.stdout.write(`\n${formatReport('Walk-forward evaluation, latest season of each league (pooled):', r.evaluation)}\n\n`);
-      await serveUntilSignal(ctx);
+      await serveUntilSignal(ctx, { scheduler: true });
     });
   });
 
 program
   .command('serve')
-  .description('serve the API with the current champion (no ingestion or training)')
-  .action(async () => withContext(cfg(), serveUntilSignal));
+  .description('serve the API with the current champion (no ingestion, training or scheduler: a stateless replica)')
+  .action(async () => withContext(cfg(), (ctx) => serveUntilSignal(ctx)));
 
 program
   .command('config')
@@ -71,29 +69,8 @@ ingest
 
 registerBacktestCommand(program, cfg);
 
-const models = program.command('models').description('the model registry');
-models
-  .command('list')
-  .description('list registered model versions and their aliases')
-  .option('--json', 'print JSON')
-  .action(async (opts: { json?: boolean }) =>
-    withContext(cfg(), async (ctx) => {
-      const versions = await new Registry(ctx.wh, ctx.lake).list(REGISTERED_MODEL);
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(versions.map((v) => ({ name: v.name, version: v.version, kind: v.kind, aliases: v.aliases, dataFingerprint: v.dataFingerprint, createdAt: v.createdAt, rps: (v.metrics.pooled as { rps?: number } | undefined)?.rps })), null, 2)}\n`);
-        return;
-      }
-      if (versions.length === 0) say('no model versions yet: run `time2bet start`');
-      for (const v of versions) {
-        const rps = (v.metrics.pooled as { rps?: number } | undefined)?.rps;
-        process.stdout.write(`${v.name} v${v.version}  ${v.kind.padEnd(12)} RPS ${rps?.toFixed(4) ?? '—'}  ${v.createdAt.toISOString()}  ${v.aliases.map((a) => `@${a}`).join(' ')}\n`);
-      }
-    }),
-  );
-
 registerWhoScoredCommands(program, cfg);
-// Verbs of other areas register here: one import and one call each, e.g.
-// registerTrackingCommands(program, cfg) from src/cli/tracking.ts.
+// Verbs of other areas register here: one import and one call each.
 registerDataCommands(program, cfg);
 registerDagCommands(program, cfg);
 registerTrackingCommands(program, cfg);

@@ -1,5 +1,6 @@
 /** Prometheus metrics of the API (RED per route, predictions by outcome, model info). */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { PAGE_OUTCOMES, whoscoredPageCounts } from '../ingest/whoscored/metrics.ts';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -8,6 +9,7 @@ export interface ApiMetrics {
   predictions: Counter<'model_name' | 'model_version' | 'predicted_outcome'>;
   modelInfo: Gauge<'model_name' | 'version' | 'alias' | 'kind'>;
   modelLoaded: Gauge;
+  scraperPages: Counter<'status'>;
 }
 
 export function createMetrics(): ApiMetrics {
@@ -39,6 +41,17 @@ export function createMetrics(): ApiMetrics {
       help: 'The model being served (value 1; metadata in labels)',
       labelNames: ['model_name', 'version', 'alias', 'kind'],
       registers: [registry],
+    }),
+    scraperPages: new Counter({
+      name: 'scraper_pages_total',
+      help: 'WhoScored pages handled by crawls in this process, by outcome (ok, cached, blocked, error)',
+      labelNames: ['status'],
+      registers: [registry],
+      collect() {
+        const counts = whoscoredPageCounts();
+        this.reset();
+        for (const status of PAGE_OUTCOMES) this.inc({ status }, counts[status]);
+      },
     }),
     modelLoaded: new Gauge({
       name: 'model_last_loaded_timestamp_seconds',
