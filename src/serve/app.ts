@@ -66,10 +66,22 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
   metrics.modelInfo.set({ model_name: predictor.artifact.name, version: String(predictor.version), alias: 'champion', kind: predictor.artifact.kind }, 1);
   metrics.modelLoaded.set((deps.now ?? Date.now)() / 1000);
 
-  app.addHook('onResponse', async (req, reply) => {
+  // Labelled children are cached per (method, route, status): the label hashing of prom-client
+  // is the most expensive part of the hot path otherwise.
+  const requestChildren = new Map<string, { inc: () => void }>();
+  const durationChildren = new Map<string, { observe: (v: number) => void }>();
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'none';
-    metrics.requests.inc({ method: req.method, route, status: statusClass(reply.statusCode) });
-    metrics.duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+    const status = statusClass(reply.statusCode);
+    const rk = `${req.method} ${route} ${status}`;
+    let r = requestChildren.get(rk);
+    if (!r) requestChildren.set(rk, (r = metrics.requests.labels({ method: req.method, route, status })));
+    r.inc();
+    const dk = `${req.method} ${route}`;
+    let d = durationChildren.get(dk);
+    if (!d) durationChildren.set(dk, (d = metrics.duration.labels({ method: req.method, route })));
+    d.observe(reply.elapsedTime / 1000);
+    done();
   });
 
   app.setErrorHandler((err: FastifyError, _req, reply) => {
@@ -99,6 +111,9 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const byOutcome = (o: 'H' | 'D' | 'A') => metrics.predictions.labels({ model_name: predictor.artifact.name, model_version: String(predictor.version), predicted_outcome: o });
+  const predictionsByOutcome = { H: byOutcome('H'), D: byOutcome('D'), A: byOutcome('A') };
+
   app.post('/v1/predictions', {
     schema: {
       summary: 'Predict a match with the champion model',
@@ -109,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
       const r = predictor.predict(req.body);
       const p = r.prediction.probabilities;
       const outcome = p.home >= p.draw && p.home >= p.away ? 'H' : p.draw >= p.away ? 'D' : 'A';
-      metrics.predictions.inc({ model_name: predictor.artifact.name, model_version: String(predictor.version), predicted_outcome: outcome });
+      predictionsByOutcome[outcome].inc();
       return {
         league: r.league,
         home: r.home,
