@@ -12,6 +12,7 @@ import { registerBacktestCommand } from './cli/backtest.ts';
 import { registerWhoScoredCommands } from './cli/whoscored.ts';
 import { registerDataCommands } from './cli/data.ts';
 import { registerTrackingCommands } from './cli/tracking.ts';
+import { registerQualityCommands } from './cli/quality.ts';
 
 let config: Config | undefined;
 function cfg(): Config {
@@ -54,7 +55,8 @@ program
       process.stdout.write(`${JSON.stringify(Object.fromEntries(Object.entries(d).map(([k, v]) => [k, v.value])), null, 2)}\n`);
       return;
     }
-    for (const [k, v] of Object.entries(d)) process.stdout.write(`${k.padEnd(13)} ${String(v.value).padEnd(48)} ${v.env}: ${v.doc}\n`);
+    const w = Math.max(...Object.keys(d).map((k) => k.length)) + 1;
+    for (const [k, v] of Object.entries(d)) process.stdout.write(`${k.padEnd(w)} ${String(v.value).padEnd(48)} ${v.env}: ${v.doc}\n`);
   });
 
 const ingest = program.command('ingest').description('load source data into the warehouse');
@@ -74,6 +76,7 @@ registerWhoScoredCommands(program, cfg);
 registerDataCommands(program, cfg);
 registerDagCommands(program, cfg);
 registerTrackingCommands(program, cfg);
+registerQualityCommands(program, cfg);
 
 program.exitOverride();
 try {

@@ -124,6 +124,14 @@ const settings = {
     default: () => 3,
     doc: 'seasons of history each model fit sees (Dixon-Coles window)',
   },
+  models: {
+    env: 'TIME2BET_MODELS',
+    schema: z
+      .string()
+      .regex(/^(elo|pi|poisson|dixon-coles|diagonal-poisson|softmax|ensemble)(,(elo|pi|poisson|dixon-coles|diagonal-poisson|softmax|ensemble))*$/, 'a comma-separated list of results-only models: elo, pi, poisson, dixon-coles, diagonal-poisson, softmax, ensemble'),
+    default: () => 'elo,dixon-coles',
+    doc: 'models `start` and train_weekly evaluate; the best is trained and registered (more models = slower start)',
+  },
   seed: {
     env: 'TIME2BET_SEED',
     schema: z.coerce.number().int('an integer'),

@@ -17,6 +17,7 @@ import {
   buildDcData,
   dixonColesObjective,
   packParams,
+  parameterCount,
   unpackParams,
   type DcData,
   type DcParams,
@@ -67,6 +68,8 @@ export interface DcFitInfo {
 }
 
 interface DcState {
+  /** `dixon-coles`, or `poisson` for the same model with ρ fixed at 0 (poisson.ts). */
+  kind?: DcKind;
   hyper: DixonColesHyper;
   asOfDay: number;
   home: number;
@@ -95,12 +98,15 @@ export function weakestTeamsPrior(strengths: Iterable<TeamStrength>): { attack: 
   return { attack: att / weakest.length, defence: def / weakest.length };
 }
 
+export type DcKind = 'dixon-coles' | 'poisson';
+
 export class DixonColesModel implements FittedModel {
-  readonly kind = 'dixon-coles';
+  readonly kind: DcKind;
   readonly #s: DcState;
 
   constructor(state: DcState) {
     this.#s = state;
+    this.kind = state.kind ?? 'dixon-coles';
   }
 
   get home(): number {
@@ -192,8 +198,8 @@ function coldStart(data: DcData): DcParams {
 }
 
 function warmStart(data: DcData, previous: FittedModel): DcParams | undefined {
-  if (previous.kind !== 'dixon-coles') return undefined;
-  const prev = dixonColesFromJSON(previous.toJSON());
+  if (previous.kind !== 'dixon-coles' && previous.kind !== 'poisson') return undefined;
+  const prev = previous instanceof DixonColesModel ? previous : dixonColesFromJSON(previous.toJSON());
   const n = data.teams.length;
   const attack = new Float64Array(n);
   const defence = new Float64Array(n);
@@ -205,7 +211,7 @@ function warmStart(data: DcData, previous: FittedModel): DcParams | undefined {
   return { attack, defence, home: prev.home, rho: prev.rho };
 }
 
-function fitDixonColes(matches: readonly TrainingMatch[], asOfDay: number, hyper: DixonColesHyper, previous?: FittedModel): DixonColesModel {
+export function fitDixonColes(matches: readonly TrainingMatch[], asOfDay: number, hyper: DixonColesHyper, previous?: FittedModel, kind: DcKind = 'dixon-coles'): DixonColesModel {
   const data = dixonColesData(matches, asOfDay, hyper);
   const n = data.teams.length;
   if (data.homeIdx.length === 0 || n < 2) {
@@ -213,17 +219,26 @@ function fitDixonColes(matches: readonly TrainingMatch[], asOfDay: number, hyper
   }
   if (!(data.totalWeight > 0)) throw new Error('dixon-coles: the time-decay weights sum to 0; lower xi');
   const fitRho = hyper.fitRho !== 0;
-  const warm = previous ? warmStart(data, previous) : undefined;
+  let warm = previous ? warmStart(data, previous) : undefined;
+  const objective = dixonColesObjective(data, hyper.ridge, fitRho);
+  if (warm) {
+    // A warm start can sit outside the domain of the new data (some τ ≤ 0 for a new extreme
+    // score): try it with ρ = 0, else start cold.
+    if (!fitRho) warm.rho = 0;
+    const g = new Float64Array(parameterCount(n));
+    if (!Number.isFinite(objective(packParams(warm), g))) warm.rho = 0;
+    if (!Number.isFinite(objective(packParams(warm), g))) warm = undefined;
+  }
   const start = warm ?? coldStart(data);
   if (!fitRho) start.rho = 0;
   const x0 = packParams(start);
-  const objective = dixonColesObjective(data, hyper.ridge, fitRho);
   const res = minimizeLbfgs(objective, x0, { gradientTolerance: hyper.gradientTolerance, maxIterations: 5000, memory: 20 });
   if (!Number.isFinite(res.value)) throw new Error('dixon-coles: the fit diverged');
   const p = unpackParams(res.x, n);
   const strengths = new Map<string, TeamStrength>();
   data.teams.forEach((team, i) => strengths.set(team, { team, attack: p.attack[i], defence: p.defence[i] }));
   return new DixonColesModel({
+    kind,
     hyper: { ...hyper },
     asOfDay,
     home: p.home,
@@ -252,8 +267,8 @@ function obj(v: unknown, what: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-export function dixonColesFromJSON(params: Record<string, unknown>): DixonColesModel {
-  if (params.kind !== 'dixon-coles') throw new Error(`dixon-coles.fromJSON: expected kind "dixon-coles", got ${JSON.stringify(params.kind)}`);
+export function dixonColesFromJSON(params: Record<string, unknown>, kind: DcKind = 'dixon-coles'): DixonColesModel {
+  if (params.kind !== kind) throw new Error(`${kind}.fromJSON: expected kind "${kind}", got ${JSON.stringify(params.kind)}`);
   const h = obj(params.hyper, 'hyper');
   const hyper = mergeHyper<DixonColesHyper>('dixon-coles', DIXON_COLES_DEFAULTS, {
     xi: num(h.xi, 'hyper.xi'),
@@ -272,6 +287,7 @@ export function dixonColesFromJSON(params: Record<string, unknown>): DixonColesM
   const prior = obj(params.prior, 'prior');
   const fit = obj(params.fit, 'fit');
   return new DixonColesModel({
+    kind,
     hyper,
     asOfDay: num(params.asOfDay, 'asOfDay'),
     home: num(params.home, 'home'),
@@ -302,6 +318,6 @@ export function dixonColesSpec(hyper?: Partial<DixonColesHyper>): ModelSpec<Dixo
     name: 'dixon-coles',
     hyper: h,
     fit: (matches, asOfDay, previous) => fitDixonColes(matches, asOfDay, h, previous),
-    fromJSON: dixonColesFromJSON,
+    fromJSON: (p) => dixonColesFromJSON(p),
   };
 }

@@ -13,13 +13,18 @@
  *
  * Ratings are not probabilities: after the run, an ordered logit maps the pre-match dr/100 to
  * H/D/A, and two Poisson regressions log λ = β0 + β1·dr/100 map it to expected goals, all fitted
- * on the processed matches after a burn-in.
+ * on the processed matches after a burn-in (the latest `mapWindow` of them).
+ *
+ * A fit given the previous fit of the same spec continues its rating run from the previous fit
+ * day when the matches before that day are unchanged (checked by signature): the ratings are
+ * bit-identical to a full replay; the maps are warm-started.
  */
 import { outcomeOf, type Outcome, type Probabilities } from '../domain/types.ts';
 import type { FittedModel, ModelSpec, Prediction, TrainingMatch } from './model.ts';
 import { fitOrderedLogit, orderedLogitProbabilities, type OrderedLogitParams } from './ordered-logit.ts';
 import { fitPoissonRegression, poissonMean, type PoissonRegressionParams } from './poisson-regression.ts';
 import { compareStrings, mergeHyper, selectMatches } from './training-data.ts';
+import { historySignatures } from './signature.ts';
 
 export type EloHyper = {
   /** Update weight K (default 20). */
@@ -34,9 +39,14 @@ export type EloHyper = {
    * history (n ≤ burnIn) uses all of them and at least min(n, burnIn) matches are always used.
    */
   burnIn: number;
+  /**
+   * At most this many of the most recent processed matches (after the burn-in) fit the maps
+   * (default 2280, six EPL seasons; 0 = all), so the maps follow the league and a fit stays cheap.
+   */
+  mapWindow: number;
 };
 
-export const ELO_DEFAULTS: EloHyper = { k: 20, hfa: 60, initialRating: 1500, burnIn: 380 };
+export const ELO_DEFAULTS: EloHyper = { k: 20, hfa: 60, initialRating: 1500, burnIn: 380, mapWindow: 2280 };
 
 /** Number of lowest-rated teams whose mean rating a new (promoted) team gets. */
 export const PRIOR_TEAMS = 3;
@@ -86,9 +96,15 @@ export interface EloRun {
  * Input order does not matter.
  */
 export function runElo(matches: readonly TrainingMatch[], asOfDay: number, hyper: EloHyper = ELO_DEFAULTS): EloRun {
-  const ordered = selectMatches(matches, asOfDay);
   const ratings = new Map<string, number>();
   const records: EloRecord[] = [];
+  stepElo(ratings, records, selectMatches(matches, asOfDay), hyper);
+  const sorted = new Map([...ratings.entries()].sort((a, b) => compareStrings(a[0], b[0])));
+  return { ratings: sorted, records };
+}
+
+/** Process `ordered` matches (sorted) into the working ratings and records, in place. */
+function stepElo(ratings: Map<string, number>, records: EloRecord[], ordered: readonly TrainingMatch[], hyper: EloHyper): void {
   for (const m of ordered) {
     if (!ratings.has(m.home) || !ratings.has(m.away)) {
       const prior = promotedPrior(ratings.values(), hyper.initialRating);
@@ -105,8 +121,13 @@ export function runElo(matches: readonly TrainingMatch[], asOfDay: number, hyper
     ratings.set(m.away, ra - delta);
     records.push({ day: m.day, home: m.home, away: m.away, dr, homeGoals: m.homeGoals, awayGoals: m.awayGoals, outcome });
   }
-  const sorted = new Map([...ratings.entries()].sort((a, b) => compareStrings(a[0], b[0])));
-  return { ratings: sorted, records };
+}
+
+/** The working state of a rating run, kept (not serialised) so the next fit can continue it. */
+interface EloRunCache {
+  signature: string;
+  ratings: Map<string, number>;
+  records: EloRecord[];
 }
 
 interface EloState {
@@ -118,6 +139,7 @@ interface EloState {
   goals: { home: PoissonRegressionParams; away: PoissonRegressionParams };
   nMatches: number;
   nFitted: number;
+  run?: EloRunCache;
 }
 
 export class EloModel implements FittedModel {
@@ -135,6 +157,12 @@ export class EloModel implements FittedModel {
 
   get priorRating(): number {
     return this.#s.priorRating;
+  }
+
+  /** @internal the rating run and maps, for a warm continuation by the next fit. */
+  get warm(): { asOfDay: number; hyper: EloHyper; run?: EloRunCache; outcome: OrderedLogitParams; goals: { home: PoissonRegressionParams; away: PoissonRegressionParams } } {
+    const s = this.#s;
+    return { asOfDay: s.asOfDay, hyper: s.hyper, run: s.run, outcome: s.outcome, goals: s.goals };
   }
 
   /** Rating difference the maps use for this fixture: R_home − R_away + HFA. */
@@ -177,24 +205,40 @@ export class EloModel implements FittedModel {
   }
 }
 
-function fitElo(matches: readonly TrainingMatch[], asOfDay: number, hyper: EloHyper): EloModel {
-  const { ratings, records } = runElo(matches, asOfDay, hyper);
+function fitElo(matches: readonly TrainingMatch[], asOfDay: number, hyper: EloHyper, previous?: FittedModel): EloModel {
+  const warm = previous instanceof EloModel && JSON.stringify(previous.warm.hyper) === JSON.stringify(hyper) ? previous.warm : undefined;
+  let working: Map<string, number>;
+  let records: EloRecord[];
+  const [sigNow, sigPrev] = historySignatures(matches, warm?.run ? [asOfDay, warm.asOfDay] : [asOfDay]);
+  if (warm?.run && warm.asOfDay <= asOfDay && sigPrev === warm.run.signature) {
+    working = new Map(warm.run.ratings);
+    records = warm.run.records.slice();
+    stepElo(working, records, selectMatches(matches, asOfDay, warm.asOfDay), hyper);
+  } else {
+    working = new Map();
+    records = [];
+    stepElo(working, records, selectMatches(matches, asOfDay), hyper);
+  }
+  const ratings = new Map([...working.entries()].sort((a, b) => compareStrings(a[0], b[0])));
   const n = records.length;
   if (n === 0) throw new Error(`elo: no matches before day ${asOfDay} to fit on`);
   const skip = Math.min(hyper.burnIn, Math.max(0, n - hyper.burnIn));
-  const used = records.slice(skip);
+  const used = records.slice(hyper.mapWindow > 0 ? Math.max(skip, n - hyper.mapWindow) : skip);
   const xs = used.map((r) => r.dr / 100);
   const outcome = fitOrderedLogit(
     xs,
     used.map((r) => r.outcome),
+    { start: warm?.outcome },
   );
   const home = fitPoissonRegression(
     xs,
     used.map((r) => r.homeGoals),
+    { start: warm?.goals.home },
   );
   const away = fitPoissonRegression(
     xs,
     used.map((r) => r.awayGoals),
+    { start: warm?.goals.away },
   );
   return new EloModel({
     hyper: { ...hyper },
@@ -205,6 +249,7 @@ function fitElo(matches: readonly TrainingMatch[], asOfDay: number, hyper: EloHy
     goals: { home: { intercept: home.intercept, slope: home.slope }, away: { intercept: away.intercept, slope: away.slope } },
     nMatches: n,
     nFitted: used.length,
+    run: { signature: sigNow!, ratings: working, records },
   });
 }
 
@@ -226,6 +271,7 @@ export function eloFromJSON(params: Record<string, unknown>): EloModel {
     hfa: num(h.hfa, 'hyper.hfa'),
     initialRating: num(h.initialRating, 'hyper.initialRating'),
     burnIn: num(h.burnIn, 'hyper.burnIn'),
+    ...(h.mapWindow === undefined ? { mapWindow: 0 } : { mapWindow: num(h.mapWindow, 'hyper.mapWindow') }),
   });
   if (!Array.isArray(params.ratings)) throw new Error('elo.fromJSON: ratings must be an array of {team, rating}');
   const entries: [string, number][] = params.ratings.map((r, i) => {
@@ -253,18 +299,18 @@ export function eloFromJSON(params: Record<string, unknown>): EloModel {
 }
 
 /**
- * The Elo spec. Each fit replays the whole history (fast: one pass), so `previous` is not
- * needed and is ignored.
+ * The Elo spec. `previous` (an elo fit with the same hyper-parameters) lets the fit continue
+ * its rating run instead of replaying the whole history.
  */
 export function eloSpec(hyper?: Partial<EloHyper>): ModelSpec<EloHyper> {
   const h = mergeHyper('elo', ELO_DEFAULTS, hyper);
-  if (!(h.k > 0) || !(h.burnIn >= 0) || !Number.isInteger(h.burnIn)) {
+  if (!(h.k > 0) || !(h.burnIn >= 0) || !Number.isInteger(h.burnIn) || !(h.mapWindow >= 0) || !Number.isInteger(h.mapWindow)) {
     throw new Error(`elo: need k > 0 and a whole burnIn ≥ 0, got k=${h.k}, burnIn=${h.burnIn}`);
   }
   return {
     name: 'elo',
     hyper: h,
-    fit: (matches, asOfDay) => fitElo(matches, asOfDay, h),
+    fit: (matches, asOfDay, previous) => fitElo(matches, asOfDay, h, previous),
     fromJSON: eloFromJSON,
   };
 }

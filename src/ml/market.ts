@@ -42,3 +42,28 @@ export function describeSources(labels: readonly string[], method: DemarginMetho
   const body = parts.length === 1 ? parts[0]![0] : parts.map(([l, n]) => `${l} ${n}`).join(', ');
   return `${body} (${method} margin removal)`;
 }
+
+/**
+ * Pre-match prices a market-aware model may use: published before kick-off, never closing.
+ * Preference: Pinnacle, then the market average, then bet365.
+ */
+export const PRE_MATCH_PREFERENCE: ReadonlyArray<{ bookmaker: string; label: string }> = [
+  { bookmaker: 'pinnacle', label: 'pinnacle-pre-match' },
+  { bookmaker: 'market-avg', label: 'average-pre-match' },
+  { bookmaker: 'bet365', label: 'bet365-pre-match' },
+];
+
+/** The preferred PRE-MATCH 1X2 price of a match (closing prices are never returned); undefined if none. */
+export function preMatchPrice(prices: readonly BookPrice[]): (Odds1x2 & { label: string }) | undefined {
+  for (const pref of PRE_MATCH_PREFERENCE) {
+    const p = prices.find((x) => x.bookmaker === pref.bookmaker && x.kind === 'pre');
+    if (p && p.home > 1 && p.draw > 1 && p.away > 1) return { home: p.home, draw: p.draw, away: p.away, label: pref.label };
+  }
+  return undefined;
+}
+
+/** The Pinnacle pre-match price de-margined, the benchmark a market-aware model must beat; undefined if absent. */
+export function pinnaclePreMatch(prices: readonly BookPrice[], method: DemarginMethod = 'multiplicative'): Probabilities | undefined {
+  const p = prices.find((x) => x.bookmaker === 'pinnacle' && x.kind === 'pre');
+  return p ? demargin(p, method) : undefined;
+}

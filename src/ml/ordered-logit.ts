@@ -33,6 +33,8 @@ export interface OrderedLogitOptions {
   pseudoCount?: number;
   /** L2 penalty ½·ridge·b² on the slope, in log-likelihood units (default 0.01); keeps b finite under perfect separation. */
   ridge?: number;
+  /** Starting point (e.g. the previous fit); the optimum does not depend on it beyond the tolerance. */
+  start?: OrderedLogitParams;
 }
 
 function sigmoid(z: number): number {
@@ -152,7 +154,9 @@ export function fitOrderedLogit(xs: readonly number[], outcomes: readonly Outcom
   const pA = Math.min(Math.max(counts[2] / sum, 1e-6), 1 - 2e-6);
   const pAD = Math.min(Math.max((counts[2] + counts[1]) / sum, pA + 1e-6), 1 - 1e-6);
   const c1Start = logit(pA);
-  const theta0 = [0, c1Start, Math.log(logit(pAD) - c1Start)];
+  const st = options.start;
+  const theta0 =
+    st && Number.isFinite(st.b) && Number.isFinite(st.c1) && st.c2 > st.c1 ? [st.b, st.c1, Math.log(st.c2 - st.c1)] : [0, c1Start, Math.log(logit(pAD) - c1Start)];
 
   const res = minimizeLbfgs(fg, theta0, { gradientTolerance: 1e-10, maxIterations: 500 });
   const b = res.x[0];

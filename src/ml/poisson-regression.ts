@@ -18,6 +18,8 @@ export interface PoissonRegressionOptions {
   weights?: readonly number[];
   /** L2 penalty ½·ridge·slope² in log-likelihood units (default 0.01), so a degenerate sample cannot send the slope to ±∞. */
   ridge?: number;
+  /** Starting point (e.g. the previous fit). */
+  start?: PoissonRegressionParams;
 }
 
 export function poissonMean(params: PoissonRegressionParams, x: number): number {
@@ -68,7 +70,8 @@ export function fitPoissonRegression(xs: readonly number[], counts: readonly num
     return -ll / W;
   };
   // Start at the weighted mean count (floored so an all-zero sample still starts finite).
-  const start = [Math.log(Math.max(Wy / W, 1e-3)), 0];
+  const st = options.start;
+  const start = st && Number.isFinite(st.intercept) && Number.isFinite(st.slope) ? [st.intercept, st.slope] : [Math.log(Math.max(Wy / W, 1e-3)), 0];
   const res = minimizeLbfgs(fg, start, { gradientTolerance: 1e-10, maxIterations: 500 });
   return { intercept: res.x[0], slope: res.x[1], iterations: res.iterations, converged: res.converged };
 }

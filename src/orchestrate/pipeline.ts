@@ -11,7 +11,7 @@ import type { ObjectStore } from '../lake/store.ts';
 import { leagueSeasons, dataFingerprint } from '../warehouse/queries.ts';
 import { loadFootballDataFolder } from '../ingest/football-data/load.ts';
 import { seedAliases } from '../ingest/teams.ts';
-import { modelSpecs } from '../ml/index.ts';
+import { modelSpecs, selectModelSpecs } from '../ml/index.ts';
 import { poolReports, type EvaluationReport } from '../ml/evaluate.ts';
 import type { ModelSpec } from '../ml/model.ts';
 import { CHAMPION, Registry, type ModelVersion } from '../tracking/registry.ts';
@@ -71,7 +71,7 @@ function configKey(specs: readonly ModelSpec<any>[], cfg: Config): string {
 export async function runPipeline(cfg: Config, wh: Warehouse, lake: ObjectStore): Promise<PipelineResult> {
   await ingestBundled(cfg, wh);
   const registry = new Registry(trackingClientFor(cfg, wh, lake));
-  const specs = modelSpecs();
+  const specs = selectModelSpecs(cfg.models.split(','));
   const fingerprint = await dataFingerprint(wh.db);
   const key = configKey(specs, cfg);
   const current = await registry.byAlias(REGISTERED_MODEL, CHAMPION);

@@ -74,8 +74,18 @@ export class Predictor {
     throw new PredictionInputError(`unknown team "${input}" in field "${field}"; closest known names: ${suggestions.join(', ')}`, field, suggestions);
   }
 
-  predict(input: { league?: string; home: string; away: string }): PredictorResult {
-    const key = `${input.league ?? ''}\u0000${input.home}\u0000${input.away}`;
+  /**
+   * The fixture's point-in-time feature vector as the serving model computes it (feature-based
+   * models only; undefined for the others). `day` is the kick-off day (days since 1970-01-01).
+   */
+  features(input: { league?: string; home: string; away: string; day?: number }): Float64Array | undefined {
+    const r = this.predict({ ...input });
+    const fit = this.#fits.get(r.league) as FittedModel & { features?: (home: string, away: string, ctx?: { day?: number }) => Float64Array };
+    return typeof fit.features === 'function' ? fit.features(r.home, r.away, { day: input.day }) : undefined;
+  }
+
+  predict(input: { league?: string; home: string; away: string; day?: number }): PredictorResult {
+    const key = `${input.league ?? ''}\u0000${input.home}\u0000${input.away}\u0000${input.day ?? ''}`;
     const hit = this.#cache.get(key);
     if (hit) return hit;
     const home = this.#resolve(input.home, 'home');
@@ -92,7 +102,7 @@ export class Predictor {
       }
       league = lh;
     }
-    const result: PredictorResult = { league, home, away, prediction: this.#fits.get(league)!.predict(home, away) };
+    const result: PredictorResult = { league, home, away, prediction: this.#fits.get(league)!.predict(home, away, input.day === undefined ? undefined : { day: input.day }) };
     if (this.#cache.size < 50_000) this.#cache.set(key, result);
     return result;
   }

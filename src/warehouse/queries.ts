@@ -91,3 +91,95 @@ export async function dataFingerprint(db: Kysely<Database>): Promise<string> {
   const row = r.rows[0];
   return `md5:${row?.fp ?? 'empty'}:${row?.n ?? 0}`;
 }
+
+/** A finished match with what the models may use: statistics, every 1X2 price, the WhoScored xG proxy where loaded. */
+export interface ModelMatchRow {
+  id: number;
+  league: string;
+  season: string;
+  day: number;
+  home: string;
+  away: string;
+  homeGoals: number;
+  awayGoals: number;
+  stats: {
+    home: { shots: number | null; shotsOnTarget: number | null; corners: number | null; xg: number | null };
+    away: { shots: number | null; shotsOnTarget: number | null; corners: number | null; xg: number | null };
+  } | null;
+  prices: OddsRow[];
+}
+
+/**
+ * Every FINISHED match of a league (or of every league when `league` is undefined), oldest
+ * first, with its statistics and every 1X2 price (pre-match and closing; callers decide which
+ * a model may see).
+ */
+export async function modelMatches(db: Kysely<Database>, league?: string): Promise<ModelMatchRow[]> {
+  const leagueFilter = league === undefined ? sql`true` : sql`c.code = ${league}`;
+  const rows = await sql<{
+    id: number;
+    league: string;
+    season: string;
+    kickoff_date: string;
+    home: string;
+    away: string;
+    home_goals: number;
+    away_goals: number;
+    hs: number | null;
+    hst: number | null;
+    hc: number | null;
+    as_: number | null;
+    ast: number | null;
+    ac: number | null;
+    hxg: number | null;
+    axg: number | null;
+  }>`
+    select m.id, c.code as league, s.name as season, m.kickoff_date::text as kickoff_date, h.name as home, a.name as away,
+           m.home_goals, m.away_goals,
+           sh.shots as hs, sh.shots_on_target as hst, sh.corners as hc,
+           sa.shots as as_, sa.shots_on_target as ast, sa.corners as ac,
+           wh.xg_proxy as hxg, wa.xg_proxy as axg
+    from matches m
+    join competitions c on c.id = m.competition_id
+    join seasons s on s.id = m.season_id
+    join teams h on h.id = m.home_team_id
+    join teams a on a.id = m.away_team_id
+    left join match_stats sh on sh.match_id = m.id and sh.side = 'home'
+    left join match_stats sa on sa.match_id = m.id and sa.side = 'away'
+    left join whoscored_team_stats wh on wh.match_id = m.id and wh.side = 'home'
+    left join whoscored_team_stats wa on wa.match_id = m.id and wa.side = 'away'
+    where ${leagueFilter} and m.home_goals is not null and m.away_goals is not null
+    order by m.kickoff_date, m.id`.execute(db);
+  const prices = new Map<number, OddsRow[]>();
+  const odds = await sql<{ match_id: number; bookmaker: string; kind: OddsKind; home: number; draw: number; away: number }>`
+    select o.match_id, o.bookmaker, o.kind, o.home, o.draw, o.away
+    from odds o join matches m on m.id = o.match_id join competitions c on c.id = m.competition_id
+    where ${leagueFilter}
+    order by o.match_id, o.bookmaker, o.kind`.execute(db);
+  for (const o of odds.rows) {
+    const list = prices.get(o.match_id) ?? [];
+    list.push({ matchId: o.match_id, bookmaker: o.bookmaker, kind: o.kind, home: Number(o.home), draw: Number(o.draw), away: Number(o.away) });
+    prices.set(o.match_id, list);
+  }
+  const num = (v: number | null) => (v === null || v === undefined ? null : Number(v));
+  return rows.rows.map((r) => {
+    const anyStat = [r.hs, r.hst, r.hc, r.as_, r.ast, r.ac, r.hxg, r.axg].some((v) => v !== null && v !== undefined);
+    return {
+      id: r.id,
+      league: r.league,
+      season: r.season,
+      day: isoToDay(String(r.kickoff_date).slice(0, 10)),
+      home: r.home,
+      away: r.away,
+      homeGoals: Number(r.home_goals),
+      awayGoals: Number(r.away_goals),
+      stats: anyStat
+        ? {
+            home: { shots: num(r.hs), shotsOnTarget: num(r.hst), corners: num(r.hc), xg: num(r.hxg) },
+            away: { shots: num(r.as_), shotsOnTarget: num(r.ast), corners: num(r.ac), xg: num(r.axg) },
+          }
+        : null,
+      prices: prices.get(r.id) ?? [],
+    };
+  });
+}

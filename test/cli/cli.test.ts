@@ -30,7 +30,7 @@ function assembled(): string {
 }
 
 test('backtest --data … --json prints the contract object', { timeout: 120_000 }, async () => {
-  const r = await cli(['backtest', '--data', assembled(), '--league', 'E0', '--season', '2022-2023', '--json']);
+  const r = await cli(['backtest', '--data', assembled(), '--league', 'E0', '--season', '2022-2023', '--json', '--models', 'elo,dixon-coles']);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 1, 'stdout holds exactly one JSON object');
@@ -41,7 +41,7 @@ test('backtest --data … --json prints the contract object', { timeout: 120_000
   assert.match(j.market.source, /^pinnacle-closing/);
   for (const k of ['rps', 'logloss', 'brier', 'accuracy']) assert.equal(typeof j.market[k], 'number');
   assert.ok(j.market.rps > 0.17 && j.market.rps < 0.21, `market RPS ${j.market.rps}`);
-  assert.deepEqual(Object.keys(j.models).sort(), ['dixon-coles', 'elo']);
+  assert.deepEqual(Object.keys(j.models).sort(), ['dixon-coles', 'elo'], '--models selects exactly these');
   for (const [name, m] of Object.entries(j.models) as [string, { rps: number; logloss: number; brier: number; accuracy: number }][]) {
     assert.ok(m.rps > j.market.rps - 0.01 && m.rps < 0.25, `${name} RPS ${m.rps}`);
     assert.ok(m.logloss > 0.8 && m.logloss < 1.2, `${name} log loss ${m.logloss}`);

@@ -16,7 +16,7 @@
  * league-seasons.
  */
 import { dataFingerprint } from '../../warehouse/queries.ts';
-import { modelSpecs } from '../../ml/index.ts';
+import { modelSpecs, selectModelSpecs } from '../../ml/index.ts';
 import { poolReports, type EvaluationReport } from '../../ml/evaluate.ts';
 import { Registry } from '../../tracking/registry.ts';
 import { parseArtifact, serialiseArtifact, stableStringify } from '../../tracking/artifact.ts';
@@ -80,7 +80,7 @@ export const trainWeekly = defineDag({
       id: 'evaluate',
       executionTimeoutMs: 4 * 3600_000,
       async run(ctx): Promise<Evaluated> {
-        const specs = modelSpecs();
+        const specs = selectModelSpecs(ctx.cfg.models.split(','));
         const fingerprint = await dataFingerprint(ctx.wh.db);
         const key = configKey(specs, ctx.cfg.refitDays);
         const registry = new Registry(ctx.wh, ctx.lake);

@@ -6,6 +6,7 @@ import type { Warehouse } from '../../warehouse/db.ts';
 import { leagueMatches, leagueSeasons, dataFingerprint } from '../../warehouse/queries.ts';
 import type { ModelSpec, TrainingMatch } from '../../ml/model.ts';
 import { ARTIFACT_SCHEMA, type ModelArtifact } from '../../tracking/artifact.ts';
+import { trainingContext, trainingMatchesByLeague } from './backtest.ts';
 
 export const REGISTERED_MODEL = 'time2bet';
 
@@ -30,17 +31,18 @@ export async function trainAll(
       trainingData: { fingerprint, matches: 0 },
       features: {
         inputs: ['league', 'home', 'away'],
-        description: 'results-only: each team’s match history in its league up to the fit day (no market data)',
+        description: s.usesFeatures || s.inputs
+          ? 'results-only: point-in-time features (ratings, Dixon-Coles, shots-on-target rates, form, rest, league, newcomers) of each team’s league history up to the fit day, computed at serving time by the same feature function (no market data)'
+          : 'results-only: each team’s match history in its league up to the fit day (no market data)',
       },
       metrics: metricsByModel[s.name] ?? {},
     });
   }
+  const byLeague = await trainingMatchesByLeague(wh);
   for (const [i, league] of leagues.entries()) {
     onLeague?.(league, i, leagues.length);
     const matches = await leagueMatches(wh.db, league);
-    const finished: TrainingMatch[] = matches
-      .filter((m) => m.homeGoals !== null && m.awayGoals !== null)
-      .map((m) => ({ day: m.day, home: m.home, away: m.away, homeGoals: m.homeGoals!, awayGoals: m.awayGoals! }));
+    const finished: TrainingMatch[] = byLeague.get(league) ?? [];
     if (finished.length === 0) continue;
     const asOfDay = finished[finished.length - 1]!.day + 1;
     for (const m of matches) {
@@ -50,7 +52,7 @@ export async function trainAll(
       }
     }
     for (const s of specs) {
-      const fit = s.fit(finished, asOfDay);
+      const fit = s.fit(finished, asOfDay, undefined, trainingContext(byLeague, league));
       const a = artifacts.get(s.name)!;
       a.leagues[league] = { asOfDay, trainingMatches: finished.length, params: fit.toJSON() };
       a.trainingData.matches += finished.length;
