@@ -18,7 +18,7 @@ import { CHAMPION, Registry, type ModelVersion } from '../tracking/registry.ts';
 import { trackingClientFor } from '../tracking/open.ts';
 import { alreadyTrained, registerTraining } from '../tracking/train-and-promote.ts';
 import { stableStringify } from '../tracking/artifact.ts';
-import { backtestSeason, type BacktestResult } from './stages/backtest.ts';
+import { backtestSeason, matchesByLeague, type BacktestResult } from './stages/backtest.ts';
 import { REGISTERED_MODEL, trainAll } from './stages/train.ts';
 import { progress, say } from '../cli/progress.ts';
 
@@ -55,9 +55,10 @@ export async function evaluateLatest(wh: Warehouse, specs: readonly ModelSpec<an
   const targets = await evaluationSeasons(wh);
   const bar = progress('evaluate', targets.length);
   const out: BacktestResult[] = [];
+  const matches = await matchesByLeague(wh); // every league's matches once, not once per league
   for (const [i, t] of targets.entries()) {
     bar.update(i, `${t.league} ${t.season}`);
-    out.push(await backtestSeason(wh, { ...t, specs, refitDays }));
+    out.push(await backtestSeason(wh, { ...t, specs, refitDays, matches }));
   }
   bar.update(targets.length, 'done');
   bar.stop();
@@ -71,7 +72,8 @@ function configKey(specs: readonly ModelSpec<any>[], cfg: Config): string {
 export async function runPipeline(cfg: Config, wh: Warehouse, lake: ObjectStore): Promise<PipelineResult> {
   await ingestBundled(cfg, wh);
   const registry = new Registry(trackingClientFor(cfg, wh, lake));
-  const specs = selectModelSpecs(cfg.models.split(','));
+  // Literature defaults, untuned: as good as tuned on the development seasons (docs/model-quality.md), and fast.
+  const specs = selectModelSpecs(cfg.models.split(','), {}, { tune: false });
   const fingerprint = await dataFingerprint(wh.db);
   const key = configKey(specs, cfg);
   const current = await registry.byAlias(REGISTERED_MODEL, CHAMPION);

@@ -22,7 +22,7 @@ import { Registry } from '../../tracking/registry.ts';
 import { parseArtifact, serialiseArtifact, stableStringify } from '../../tracking/artifact.ts';
 import type { ModelSpec } from '../../ml/model.ts';
 import { evaluationSeasons } from '../pipeline.ts';
-import { backtestSeason, type BacktestResult } from '../stages/backtest.ts';
+import { backtestSeason, matchesByLeague, type BacktestResult } from '../stages/backtest.ts';
 import { REGISTERED_MODEL, trainAll } from '../stages/train.ts';
 import { defineDag } from '../dag/define.ts';
 
@@ -80,7 +80,7 @@ export const trainWeekly = defineDag({
       id: 'evaluate',
       executionTimeoutMs: 4 * 3600_000,
       async run(ctx): Promise<Evaluated> {
-        const specs = selectModelSpecs(ctx.cfg.models.split(','));
+        const specs = selectModelSpecs(ctx.cfg.models.split(','), {}, { tune: false });
         const fingerprint = await dataFingerprint(ctx.wh.db);
         const key = configKey(specs, ctx.cfg.refitDays);
         const registry = new Registry(ctx.wh, ctx.lake);
@@ -92,9 +92,10 @@ export const trainWeekly = defineDag({
         const targets = await evaluationSeasons(ctx.wh);
         if (!targets.length) throw new Error('the warehouse holds no finished season to evaluate on; run ingest_daily first');
         const perLeague: BacktestResult[] = [];
+        const matches = await matchesByLeague(ctx.wh);
         for (const t of targets) {
           if (ctx.signal.aborted) throw ctx.signal.reason;
-          const r = await backtestSeason(ctx.wh, { ...t, specs, refitDays: ctx.cfg.refitDays });
+          const r = await backtestSeason(ctx.wh, { ...t, specs, refitDays: ctx.cfg.refitDays, matches });
           ctx.log(`${t.league} ${t.season}: ${r.matches} matches; ${Object.entries(r.models).map(([m, s]) => `${m} RPS ${s.rps.toFixed(4)}`).join(', ')}; market ${r.market.rps.toFixed(4)}`);
           perLeague.push(r);
         }

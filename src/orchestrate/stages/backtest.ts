@@ -88,11 +88,18 @@ async function checkLeagueSeason(wh: Warehouse, league: string, season?: string)
 
 export async function backtestSeason(
   wh: Warehouse,
-  opts: { league: string; season: string; specs: readonly ModelSpec<any>[]; refitDays: number },
+  opts: {
+    league: string;
+    season: string;
+    specs: readonly ModelSpec<any>[];
+    refitDays: number;
+    /** matchesByLeague(wh), when the caller backtests several seasons: read once, not per season. */
+    matches?: Map<string, BacktestMatch[]>;
+  },
 ): Promise<BacktestResult> {
   const { league, season } = opts;
   await checkLeagueSeason(wh, league, season);
-  const all = await matchesByLeague(wh);
+  const all = opts.matches ?? (await matchesByLeague(wh));
   const matches = all.get(league) ?? [];
   const r = runLeagueBacktest({
     league,
