@@ -114,7 +114,7 @@ export interface ModelMatchRow {
  * first, with its statistics and every 1X2 price (pre-match and closing; callers decide which
  * a model may see).
  */
-export async function modelMatches(db: Kysely<Database>, league?: string): Promise<ModelMatchRow[]> {
+export async function modelMatches(db: Kysely<Database>, league?: string, opts: { prices?: boolean } = {}): Promise<ModelMatchRow[]> {
   const leagueFilter = league === undefined ? sql`true` : sql`c.code = ${league}`;
   const rows = await sql<{
     id: number;
@@ -151,7 +151,8 @@ export async function modelMatches(db: Kysely<Database>, league?: string): Promi
     where ${leagueFilter} and m.home_goals is not null and m.away_goals is not null
     order by m.kickoff_date, m.id`.execute(db);
   const prices = new Map<number, OddsRow[]>();
-  const odds = await sql<{ match_id: number; bookmaker: string; kind: OddsKind; home: number; draw: number; away: number }>`
+  // Training reads no prices (a served model gets none); skipping them saves most of the rows.
+  const odds = opts.prices === false ? { rows: [] } : await sql<{ match_id: number; bookmaker: string; kind: OddsKind; home: number; draw: number; away: number }>`
     select o.match_id, o.bookmaker, o.kind, o.home, o.draw, o.away
     from odds o join matches m on m.id = o.match_id join competitions c on c.id = m.competition_id
     where ${leagueFilter}

@@ -190,7 +190,7 @@ export async function backtestSeasons(
  */
 export async function trainingMatchesByLeague(wh: Warehouse): Promise<Map<string, TrainingMatch[]>> {
   const out = new Map<string, TrainingMatch[]>();
-  for (const r of await modelMatches(wh.db)) {
+  for (const r of await modelMatches(wh.db, undefined, { prices: false })) {
     const list = out.get(r.league) ?? [];
     list.push({ day: r.day, home: r.home, away: r.away, homeGoals: r.homeGoals, awayGoals: r.awayGoals, league: r.league, stats: r.stats });
     out.set(r.league, list);
