@@ -152,9 +152,9 @@ export function registerDataCommands(program: Command, cfg: () => Config): void 
         await withRemote(repo, cfg(), o.remote, async (remote) => {
           const st = await cloudStatus(repo, remote);
           if (o.json) return out(JSON.stringify(Object.fromEntries(st.filter((s) => s.status !== 'ok').map((s) => [s.path, s.status]))));
-          const todo = st.filter((s) => s.status !== 'ok');
-          if (todo.length === 0) out(`Cache and remote '${remote.name}' are in sync.`);
-          for (const s of todo) out(`\t${`${s.status}:`.padEnd(12)} ${s.path}`);
+          const unsynced = st.filter((s) => s.status !== 'ok');
+          if (unsynced.length === 0) out(`Cache and remote '${remote.name}' are in sync.`);
+          for (const s of unsynced) out(`\t${`${s.status}:`.padEnd(12)} ${s.path}`);
         });
         return;
       }

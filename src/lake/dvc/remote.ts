@@ -116,9 +116,9 @@ export async function remoteHas(store: ObjectStore, ids: readonly string[]): Pro
 /** Upload the cached objects the remote lacks; returns how many were sent. */
 export async function pushObjects(cache: LocalCache, store: ObjectStore, ids: readonly string[], jobs = 8): Promise<number> {
   const present = await remoteHas(store, ids);
-  const todo = [...new Set(ids)].filter((id) => !present.has(id));
-  await mapLimit(todo, jobs, (id) => store.putStream(objectKey(id), createReadStream(cache.path(id))).then(() => undefined));
-  return todo.length;
+  const missing = [...new Set(ids)].filter((id) => !present.has(id));
+  await mapLimit(missing, jobs, (id) => store.putStream(objectKey(id), createReadStream(cache.path(id))).then(() => undefined));
+  return missing.length;
 }
 
 /** Download objects into the cache (verifying each MD5); returns ids the remote does not have. */
