@@ -271,3 +271,11 @@ export function describeConfig(cfg: Config): Record<string, { value: unknown; en
   }
   return out;
 }
+
+/**
+ * The environment child commands inherit (e.g. `time2bet repro` running `time2bet stage …`):
+ * they read their own configuration from it, exactly as this process did.
+ */
+export function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env };
+}

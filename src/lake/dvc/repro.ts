@@ -5,6 +5,7 @@
  * inputs match an earlier run is restored from the run cache instead of being run.
  */
 import { spawn } from 'node:child_process';
+import { inheritedEnvironment } from '../../config.ts';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DvcRepo } from './repo.ts';
@@ -48,7 +49,7 @@ export class StageFailedError extends Error {
 }
 
 function runShell(cmd: string, cwd: string, opts: ReproOptions): Promise<number> {
-  const env = { ...(opts.env ?? process.env) };
+  const env = opts.env ? { ...opts.env } : inheritedEnvironment();
   if (opts.pathPrefix?.length) env.PATH = [...opts.pathPrefix, env.PATH ?? ''].join(path.delimiter);
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', cmd], { cwd, env, stdio: opts.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
