@@ -5,7 +5,7 @@ import { ConfigError, describeConfig, loadConfig, type Config } from './config.t
 import { withContext } from './cli/context.ts';
 import { serveUntilSignal } from './cli/serve.ts';
 import { formatReport } from './cli/table.ts';
-import { say } from './cli/progress.ts';
+import { say, stopwatch } from './cli/progress.ts';
 import { runPipeline, ingestBundled } from './orchestrate/pipeline.ts';
 import { registerDagCommands } from './cli/dags.ts';
 import { registerBacktestCommand } from './cli/backtest.ts';
@@ -31,12 +31,13 @@ program
   .command('start')
   .description('load the bundled data, evaluate and train the models, register the best one, serve the API and run the DAG scheduler')
   .action(async () => {
+    const sinceStart = stopwatch();
     const c = cfg();
     await withContext(c, async (ctx) => {
-      say(`warehouse: ${ctx.wh.location}; lake: ${ctx.lake.location}`);
+      say(`warehouse: ${ctx.wh.location}; lake: ${ctx.lake.location} (open after ${sinceStart()})`);
       const r = await runPipeline(c, ctx.wh, ctx.lake);
       process.stdout.write(`\n${formatReport('Walk-forward evaluation, latest season of each league (pooled):', r.evaluation)}\n\n`);
-      await serveUntilSignal(ctx, { scheduler: true });
+      await serveUntilSignal(ctx, { scheduler: true, sinceStart });
     });
   });
 

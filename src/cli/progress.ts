@@ -37,3 +37,9 @@ export function progress(label: string, total: number, enabled = true): Progress
 export function say(msg: string): void {
   process.stderr.write(`${msg}\n`);
 }
+
+/** Seconds since this call, formatted for log lines: `const t = stopwatch(); …; say(`done in ${t()}`)`. */
+export function stopwatch(now: () => number = () => performance.now()): () => string {
+  const t0 = now();
+  return () => `${((now() - t0) / 1000).toFixed(1)} s`;
+}

@@ -37,11 +37,12 @@ export async function serveChampion(ctx: Context): Promise<{ close: () => Promis
  * Keep serving until SIGINT/SIGTERM, then close cleanly. With `scheduler`, the DAG scheduler
  * (built-in DAGs, the configured executor) runs in the same process, as `time2bet start` does.
  */
-export async function serveUntilSignal(ctx: Context, opts: { scheduler?: boolean } = {}): Promise<void> {
+export async function serveUntilSignal(ctx: Context, opts: { scheduler?: boolean; sinceStart?: () => string } = {}): Promise<void> {
   const server = await serveChampion(ctx);
   registerOrchestrationMetrics(server.metrics, ctx.wh);
   const orchestration = opts.scheduler ? await startEmbeddedScheduler({ cfg: ctx.cfg, wh: ctx.wh, lake: ctx.lake, say }) : undefined;
   if (orchestration) say(`  scheduler: ${[...orchestration.dags.keys()].join(', ')} (time2bet dags list)`);
+  if (opts.sinceStart) say(`ready in ${opts.sinceStart()}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -2,9 +2,10 @@
  * A league's multi-season walk-forward backtest, pure (the warehouse side is
  * src/orchestrate/stages/backtest.ts).
  *
- * One walk-forward per league, refits on a weekly grid (Mondays), from `oosStart` (by default
- * one season after the league's first match, so stacked models and the tuning have
- * out-of-sample history) to the end of the last test season. The point-in-time feature table
+ * One walk-forward per league, refits on a weekly grid (Mondays), to the end of the last test
+ * season. With a stacked model among the specs the walk starts at `oosStart` (by default one
+ * season after the league's first match), so the stack has out-of-sample history; otherwise at
+ * the first test season's cut-off. The point-in-time feature table
  * is built once for every match. Only the test seasons' matches that have a market price are
  * scored, for models and market alike.
  */
@@ -31,7 +32,7 @@ export interface LeagueBacktestInput {
   testSeasons: readonly string[];
   specs: readonly ModelSpec<any>[];
   refitDays: number;
-  /** First day walked forward (default: one year after the league's first match). */
+  /** First day walked forward when a stacked model needs out-of-sample history (default: one year after the league's first match). */
   oosStart?: number;
   features?: FeatureConfig;
   onProgress?: (done: number, total: number) => void;
@@ -55,10 +56,13 @@ export function runLeagueBacktest(input: LeagueBacktestInput, now: () => number 
   if (test.length === 0) return { records: [], unpriced: 0, refits: 0, walked: 0, timings: { featuresMs: 0, walkMs: 0, models: {} } };
   const lastTestDay = test[test.length - 1]!.day;
   const firstTestDay = test[0]!.day;
-  const oosStart = Math.min(input.oosStart ?? seasonCutoff(matches[0]!.day + 365), seasonCutoff(firstTestDay));
+  const specs = orderSpecs(input.specs);
+  // Only stacked models read out-of-sample predictions of earlier matches; without one, the
+  // walk starts at the first test season (a prediction depends only on matches before it).
+  const stacked = specs.some((s) => (s.inputs?.length ?? 0) > 0);
+  const oosStart = stacked ? Math.min(input.oosStart ?? seasonCutoff(matches[0]!.day + 365), seasonCutoff(firstTestDay)) : seasonCutoff(firstTestDay);
   const history = matches.filter((m) => m.day <= lastTestDay);
   const walked = history.filter((m) => m.day >= oosStart);
-  const specs = orderSpecs(input.specs);
   const cfg = input.features ?? FEATURE_DEFAULTS;
   const t0 = now();
   const needFeatures = specs.some((s) => s.usesFeatures);

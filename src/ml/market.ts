@@ -62,6 +62,17 @@ export function preMatchPrice(prices: readonly BookPrice[]): (Odds1x2 & { label:
   return undefined;
 }
 
+/**
+ * Every (bookmaker, kind) price this module reads: the market forecast's preference and the
+ * pre-match preference. Readers of the warehouse fetch only these (most stored prices are
+ * other bookmakers').
+ */
+export const MARKET_PRICE_KEYS: ReadonlyArray<{ bookmaker: string; kind: OddsKind }> = [
+  ...new Map(
+    [...MARKET_PREFERENCE, ...PRE_MATCH_PREFERENCE.map((p) => ({ ...p, kind: 'pre' as const }))].map((p) => [`${p.bookmaker}|${p.kind}`, { bookmaker: p.bookmaker, kind: p.kind }]),
+  ).values(),
+];
+
 /** The Pinnacle pre-match price de-margined, the benchmark a market-aware model must beat; undefined if absent. */
 export function pinnaclePreMatch(prices: readonly BookPrice[], method: DemarginMethod = 'multiplicative'): Probabilities | undefined {
   const p = prices.find((x) => x.bookmaker === 'pinnacle' && x.kind === 'pre');

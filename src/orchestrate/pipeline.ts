@@ -20,7 +20,7 @@ import { alreadyTrained, registerTraining } from '../tracking/train-and-promote.
 import { stableStringify } from '../tracking/artifact.ts';
 import { backtestSeason, matchesByLeague, type BacktestResult } from './stages/backtest.ts';
 import { REGISTERED_MODEL, trainAll } from './stages/train.ts';
-import { progress, say } from '../cli/progress.ts';
+import { progress, say, stopwatch } from '../cli/progress.ts';
 
 export interface PipelineResult {
   champion: ModelVersion;
@@ -30,6 +30,7 @@ export interface PipelineResult {
 }
 
 export async function ingestBundled(cfg: Config, wh: Warehouse): Promise<void> {
+  const took = stopwatch();
   let bar: ReturnType<typeof progress> | undefined;
   const results = await loadFootballDataFolder(wh, cfg.dataDir, {
     onProgress: (done: number, total: number, file: string) => {
@@ -42,7 +43,7 @@ export async function ingestBundled(cfg: Config, wh: Warehouse): Promise<void> {
   const loaded = results.filter((r) => r.status === 'loaded');
   const inserted = loaded.reduce((s, r) => s + r.inserted, 0);
   const updated = loaded.reduce((s, r) => s + r.updated, 0);
-  say(`ingest: ${results.length} files (${loaded.length} loaded, ${results.length - loaded.length} unchanged); ${inserted} matches inserted, ${updated} updated`);
+  say(`ingest: ${results.length} files (${loaded.length} loaded, ${results.length - loaded.length} unchanged); ${inserted} matches inserted, ${updated} updated (${took()})`);
 }
 
 /** For each league, the latest season with at least 100 finished matches. */
@@ -88,10 +89,13 @@ export async function runPipeline(cfg: Config, wh: Warehouse, lake: ObjectStore)
       reused: true,
     };
   }
+  let took = stopwatch();
   const perLeague = await evaluateLatest(wh, specs, cfg.refitDays);
   const evaluation = poolReports(perLeague);
+  say(`evaluate: ${specs.length} models on ${evaluation.matches} matches (${took()})`);
   const best = Object.entries(evaluation.models).sort((a, b) => a[1].rps - b[1].rps)[0]![0];
-  say(`train: fitting ${specs.map((s) => s.name).join(', ')} on all data`);
+  took = stopwatch();
+  say(`train: fitting ${best} (best pooled RPS) on all data`);
   const bar = progress('train', 1);
   const metricsFor = (name: string) => ({
     configKey: key,
@@ -107,13 +111,15 @@ export async function runPipeline(cfg: Config, wh: Warehouse, lake: ObjectStore)
   );
   bar.update(1, best);
   bar.stop();
+  say(`train: done (${took()})`);
+  took = stopwatch();
   say(`registry: registering ${REGISTERED_MODEL} (${best}) and checking it against the champion on the same matches`);
   const spec = specs.find((s) => s.name === best)!;
   const { version, outcome } = await registerTraining({ cfg, wh, registry, artifact: artifacts[0]!, spec, evaluation, perSeason: perLeague });
   say(
     outcome.decision.promote
-      ? `registry: ${REGISTERED_MODEL} v${version.version} (${best}, pooled RPS ${evaluation.models[best]!.rps.toFixed(4)}) is now @${CHAMPION}: ${outcome.decision.reason}`
-      : `registry: ${REGISTERED_MODEL} v${version.version} not promoted (${outcome.decision.reason}); champion stays v${outcome.champion.version}`,
+      ? `registry: ${REGISTERED_MODEL} v${version.version} (${best}, pooled RPS ${evaluation.models[best]!.rps.toFixed(4)}) is now @${CHAMPION}: ${outcome.decision.reason} (${took()})`
+      : `registry: ${REGISTERED_MODEL} v${version.version} not promoted (${outcome.decision.reason}); champion stays v${outcome.champion.version} (${took()})`,
   );
   return { champion: outcome.champion, evaluation, perLeague, reused: false };
 }
