@@ -18,7 +18,8 @@ import { CHAMPION, Registry, type ModelVersion } from '../tracking/registry.ts';
 import { trackingClientFor } from '../tracking/open.ts';
 import { alreadyTrained, registerTraining } from '../tracking/train-and-promote.ts';
 import { stableStringify } from '../tracking/artifact.ts';
-import { backtestSeason, matchesByLeague, type BacktestResult } from './stages/backtest.ts';
+import { backtestSeason, matchesByLeague, trainingView, type BacktestResult } from './stages/backtest.ts';
+import type { BacktestMatch } from '../ml/backtest.ts';
 import { REGISTERED_MODEL, trainAll } from './stages/train.ts';
 import { progress, say, stopwatch } from '../cli/progress.ts';
 
@@ -52,11 +53,17 @@ export async function evaluationSeasons(wh: Warehouse): Promise<{ league: string
   return Object.entries(seasons).map(([league, list]) => ({ league, season: list[list.length - 1]! }));
 }
 
-export async function evaluateLatest(wh: Warehouse, specs: readonly ModelSpec<any>[], refitDays: number): Promise<BacktestResult[]> {
+export async function evaluateLatest(
+  wh: Warehouse,
+  specs: readonly ModelSpec<any>[],
+  refitDays: number,
+  /** matchesByLeague(wh) when the caller has read it: every league's matches once, not once per league. */
+  read?: Map<string, BacktestMatch[]>,
+): Promise<BacktestResult[]> {
+  const matches = read ?? (await matchesByLeague(wh));
   const targets = await evaluationSeasons(wh);
   const bar = progress('evaluate', targets.length);
   const out: BacktestResult[] = [];
-  const matches = await matchesByLeague(wh); // every league's matches once, not once per league
   for (const [i, t] of targets.entries()) {
     bar.update(i, `${t.league} ${t.season}`);
     out.push(await backtestSeason(wh, { ...t, specs, refitDays, matches }));
@@ -90,7 +97,8 @@ export async function runPipeline(cfg: Config, wh: Warehouse, lake: ObjectStore)
     };
   }
   let took = stopwatch();
-  const perLeague = await evaluateLatest(wh, specs, cfg.refitDays);
+  const matches = await matchesByLeague(wh);
+  const perLeague = await evaluateLatest(wh, specs, cfg.refitDays, matches);
   const evaluation = poolReports(perLeague);
   say(`evaluate: ${specs.length} models on ${evaluation.matches} matches (${took()})`);
   const best = Object.entries(evaluation.models).sort((a, b) => a[1].rps - b[1].rps)[0]![0];
@@ -108,6 +116,8 @@ export async function runPipeline(cfg: Config, wh: Warehouse, lake: ObjectStore)
     wh,
     specs.filter((s) => s.name === best),
     { [best]: metricsFor(best) },
+    undefined,
+    trainingView(matches), // the matches evaluation read, without prices
   );
   bar.update(1, best);
   bar.stop();

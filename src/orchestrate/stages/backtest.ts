@@ -192,10 +192,19 @@ export async function trainingMatchesByLeague(wh: Warehouse): Promise<Map<string
   const out = new Map<string, TrainingMatch[]>();
   for (const r of await modelMatches(wh.db, undefined, { prices: false })) {
     const list = out.get(r.league) ?? [];
-    list.push({ day: r.day, home: r.home, away: r.away, homeGoals: r.homeGoals, awayGoals: r.awayGoals, league: r.league, stats: r.stats });
+    list.push(asTrainingMatch(r));
     out.set(r.league, list);
   }
   return out;
+}
+
+/** The same training view of matches already read for a backtest (matchesByLeague): prices dropped. */
+export function trainingView(byLeague: Map<string, readonly BacktestMatch[]>): Map<string, TrainingMatch[]> {
+  return new Map([...byLeague].map(([league, list]) => [league, list.map(asTrainingMatch)]));
+}
+
+function asTrainingMatch(r: TrainingMatch & { league?: string }): TrainingMatch {
+  return { day: r.day, home: r.home, away: r.away, homeGoals: r.homeGoals, awayGoals: r.awayGoals, league: r.league, stats: r.stats };
 }
 
 /** The training path's fit context of a league: its code and the other leagues' matches (promoted-team priors). */

@@ -15,6 +15,8 @@ export async function trainAll(
   specs: readonly ModelSpec<any>[],
   metricsByModel: Record<string, Record<string, unknown>>,
   onLeague?: (league: string, i: number, n: number) => void,
+  /** Every league's finished matches (trainingMatchesByLeague), when the caller has read them already. */
+  byLeagueRead?: Map<string, TrainingMatch[]>,
 ): Promise<ModelArtifact[]> {
   const leagues = Object.keys(await leagueSeasons(wh.db));
   const fingerprint = await dataFingerprint(wh.db);
@@ -38,7 +40,7 @@ export async function trainAll(
       metrics: metricsByModel[s.name] ?? {},
     });
   }
-  const byLeague = await trainingMatchesByLeague(wh);
+  const byLeague = byLeagueRead ?? (await trainingMatchesByLeague(wh));
   for (const [i, league] of leagues.entries()) {
     onLeague?.(league, i, leagues.length);
     const matches = await leagueMatches(wh.db, league);
