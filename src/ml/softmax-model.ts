@@ -15,8 +15,8 @@
  * matches) and its outcome, weighted by exp(−xi·age in days). The L2 strength is tuned inside
  * the training data at each season cut-off (1 July): each grid value is fitted on the rows
  * before the last `validationDays` and scored by log loss on those days; the best is refitted
- * on all rows. `previous` caches the rows and the choice (same table, same history) and warm
- * starts the optimiser.
+ * on all rows (l2-choice.ts, tuned-softmax.ts). `previous` caches the rows (training-rows.ts)
+ * and the choice (same table, same history) and warm starts the optimiser.
  *
  * Prediction: the vector from PredictContext.features when given (backtests), else from the
  * model's own feature state (the serving path: a fit without a precomputed table keeps the
@@ -25,10 +25,15 @@
 import type { FeatureTableLike, FitContext, FittedModel, ModelSpec, PredictContext, Prediction, TrainingMatch } from './model.ts';
 import { outcomeOf } from '../domain/types.ts';
 import { FEATURE_DEFAULTS, FeatureState, MARKET_FEATURES, buildFeatureTable, featureConfigKey, featureNames, featureIndices, pick, type FeatureConfig } from './features.ts';
-import { OUTCOME_INDEX, designMatrix, fitSoftmax, parseSoftmaxParams, softmaxLogLik, softmaxProbabilities, type SoftmaxParams } from './softmax-regression.ts';
+import { OUTCOME_INDEX, parseSoftmaxParams, softmaxProbabilities, type SoftmaxParams } from './softmax-regression.ts';
+import { parseL2Choice, seasonL2Choice, type L2Choice } from './l2-choice.ts';
+import { incrementalRows, type RowCache, type TrainingRow } from './training-rows.ts';
+import { TunedSoftmaxFit, fitTrainingRows } from './tuned-softmax.ts';
 import { seasonCutoff } from './seasons.ts';
-import { historySignatures } from './signature.ts';
-import { compareMatches, mergeHyper } from './training-data.ts';
+import { mergeHyper } from './training-data.ts';
+
+export { L2_GRID, MARKET_L2_GRID, chooseL2, type L2Choice } from './l2-choice.ts';
+export { incrementalRows, type RowCache, type TrainingRow } from './training-rows.ts';
 
 export type SoftmaxHyper = {
   /** Row time decay per day (default 0.0008: half-life ≈ 2.4 years). */
@@ -42,11 +47,6 @@ export type SoftmaxHyper = {
 };
 
 export const SOFTMAX_DEFAULTS: SoftmaxHyper = { xi: 0.0008, windowDays: 6 * 365, validationDays: 365, l2: 0.03 };
-
-/** Candidate L2 strengths of the results-only softmax and ensemble. */
-export const L2_GRID: readonly number[] = [0.003, 0.01, 0.03, 0.1, 0.3];
-/** Candidate L2 strengths of market-offset models: up to strong shrinkage towards the price. */
-export const MARKET_L2_GRID: readonly number[] = [0.03, 0.1, 0.3, 1, 3, 10];
 
 /** The default results-only columns of `softmax`. */
 export const SOFTMAX_COLUMNS: readonly string[] = [
@@ -65,117 +65,6 @@ export const SOFTMAX_COLUMNS: readonly string[] = [
   'new_away',
 ];
 
-export interface L2Choice {
-  cutoff: number;
-  signature: string;
-  l2: number;
-  scores: { l2: number; logloss: number }[];
-}
-
-export interface TrainingRow {
-  x: Float64Array;
-  y: number;
-  day: number;
-  /** Offsets for z_H, z_A (market-offset models). */
-  off?: [number, number];
-}
-
-function offsetsOf(rows: readonly TrainingRow[]): Float64Array | undefined {
-  if (rows.length === 0 || !rows[0]!.off) return undefined;
-  const o = new Float64Array(2 * rows.length);
-  rows.forEach((r, i) => {
-    o[2 * i] = r.off![0];
-    o[2 * i + 1] = r.off![1];
-  });
-  return o;
-}
-
-/**
- * Choose the L2 strength for rows (day < cutoff): fit each candidate on the rows before
- * cutoff − validationDays, score mean log loss on the rest. Too little data → `fallback`.
- */
-export function chooseL2(
-  names: readonly string[],
-  rows: readonly TrainingRow[],
-  cutoff: number,
-  hyper: { xi: number; windowDays: number; validationDays: number },
-  fallback: number,
-  grid: readonly number[] = L2_GRID,
-  penalizeIntercept = false,
-): { l2: number; scores: { l2: number; logloss: number }[] } {
-  const split = cutoff - hyper.validationDays;
-  const train = rows.filter((r) => r.day < split && r.day >= split - hyper.windowDays);
-  const valid = rows.filter((r) => r.day >= split && r.day < cutoff);
-  if (train.length < 300 || valid.length < 100) return { l2: fallback, scores: [] };
-  const f = names.length;
-  const mTrain = designMatrix(train.map((r) => r.x), f);
-  const wTrain = train.map((r) => Math.exp(-hyper.xi * (split - r.day)));
-  const mValid = designMatrix(valid.map((r) => r.x), f);
-  const yValid = valid.map((r) => r.y);
-  const offTrain = offsetsOf(train);
-  const offValid = offsetsOf(valid);
-  let best = { l2: fallback, ll: -Infinity };
-  const scores: { l2: number; logloss: number }[] = [];
-  let start: SoftmaxParams | undefined;
-  // From strong to weak regularisation, each warm-started from the previous.
-  for (const l2 of [...grid].sort((a, b) => b - a)) {
-    const fit = fitSoftmax(names, mTrain, train.map((r) => r.y), { l2, weights: wTrain, start, offset: offTrain, penalizeIntercept });
-    start = fit;
-    const ll = softmaxLogLik(fit, mValid, yValid, undefined, offValid);
-    scores.push({ l2, logloss: Math.round(-ll * 1e8) / 1e8 });
-    if (ll > best.ll + 1e-12) best = { l2, ll };
-  }
-  scores.sort((a, b) => a.l2 - b.l2);
-  return { l2: best.l2, scores };
-}
-
-/** Rows cached between refits of a walk-forward (not serialised). */
-export interface RowCache {
-  key: unknown;
-  asOfDay: number;
-  signature: string;
-  rows: TrainingRow[];
-}
-
-/**
- * Training rows of the matches in [lo, asOfDay), sorted by (day, home, away), reusing the
- * previous fit's rows when it was made on the same history (same `key`, same signature of the
- * matches before its fit day).
- */
-export function incrementalRows(
-  matches: readonly TrainingMatch[],
-  asOfDay: number,
-  lo: number,
-  key: unknown,
-  extras: { stats?: boolean; odds?: boolean },
-  make: (m: TrainingMatch) => TrainingRow | undefined,
-  prev?: RowCache,
-  /** A further cut-off day whose signature the caller needs (computed in the same pass). */
-  alsoBefore?: number,
-): RowCache & { also?: string } {
-  const cuts = [asOfDay, ...(prev ? [prev.asOfDay] : []), ...(alsoBefore !== undefined ? [alsoBefore] : [])];
-  const sigs = historySignatures(matches, cuts, extras);
-  const sigNow = sigs[0]!;
-  const sigPrev = prev ? sigs[1] : undefined;
-  const also = alsoBefore !== undefined ? sigs[sigs.length - 1] : undefined;
-  let rows: TrainingRow[] = [];
-  let from = lo;
-  if (prev && prev.key === key && prev.asOfDay <= asOfDay && sigPrev === prev.signature) {
-    rows = prev.rows.filter((r) => r.day >= lo);
-    from = Math.max(lo, prev.asOfDay);
-  }
-  const fresh = matches.filter((m) => m.day >= from && m.day < asOfDay).sort(compareMatches);
-  let last = '';
-  for (const m of fresh) {
-    const k = `${m.day}|${m.home}|${m.away}`;
-    if (k === last) continue;
-    last = k;
-    const r = make(m);
-    if (r) rows.push(r);
-  }
-  return { key, asOfDay, signature: sigNow, rows, also };
-}
-
 interface SoftmaxState {
   name: string;
   hyper: SoftmaxHyper;
@@ -190,7 +79,7 @@ interface SoftmaxState {
   cache?: RowCache;
 }
 
-export class SoftmaxModel implements FittedModel {
+export class SoftmaxModel extends TunedSoftmaxFit implements FittedModel {
   readonly kind: string;
   readonly #s: SoftmaxState;
   readonly #idx: number[];
@@ -198,24 +87,13 @@ export class SoftmaxModel implements FittedModel {
   readonly #mktIdx: number[];
 
   constructor(s: SoftmaxState) {
+    super(s);
     this.#s = s;
     this.kind = s.name;
     const all = featureNames(s.cfg);
     this.#idx = featureIndices(all, s.columns);
     this.#dcIdx = featureIndices(all, ['dc_log_lambda', 'dc_log_mu']);
     this.#mktIdx = featureIndices(all, ['mkt_ln_h_d', 'mkt_ln_a_d']);
-  }
-
-  get params(): SoftmaxParams {
-    return this.#s.params;
-  }
-
-  get l2Choice(): L2Choice {
-    return this.#s.choice;
-  }
-
-  get rowCache(): RowCache | undefined {
-    return this.#s.cache;
   }
 
   /** The feature state kept for serving (undefined when fitted from a precomputed table). */
@@ -254,8 +132,7 @@ export class SoftmaxModel implements FittedModel {
       asOfDay: s.asOfDay,
       nRows: s.nRows,
       columns: [...s.columns],
-      params: { names: s.params.names, mean: s.params.mean, scale: s.params.scale, intercept: s.params.intercept, weights: s.params.weights },
-      l2: { cutoff: s.choice.cutoff, l2: s.choice.l2, scores: s.choice.scores },
+      ...this.fitJSON(),
       featureState: s.state ? s.state.toJSON() : null,
     };
   }
@@ -281,7 +158,6 @@ export function softmaxSpec(options: SoftmaxSpecOptions = {}): ModelSpec<Softmax
   const columns = market ? [...base, ...MARKET_FEATURES] : base;
   const idx = featureIndices(all, columns);
   const mktIdx = featureIndices(all, ['mkt_ln_h_d', 'mkt_ln_a_d']);
-  const grid = market ? MARKET_L2_GRID : L2_GRID;
   const extras = { stats: true, odds: market };
   return {
     name,
@@ -314,31 +190,16 @@ export function softmaxSpec(options: SoftmaxSpecOptions = {}): ModelSpec<Softmax
       const cache = incrementalRows(matches, asOfDay, lo, state ? undefined : table, extras, make, state ? undefined : prev?.rowCache, cutoff);
       const rows = cache.rows;
       // L2 chosen at the season cut-off, from rows before it only (cached via previous).
-      const signature = cache.also!;
-      let choice: L2Choice;
-      if (prev && prev.l2Choice.cutoff === cutoff && prev.l2Choice.signature === signature) choice = prev.l2Choice;
-      else {
-        const c = chooseL2(columns, rows.filter((r) => r.day < cutoff), cutoff, hyper, hyper.l2, grid, market);
-        choice = { cutoff, signature, l2: c.l2, scores: c.scores };
-      }
+      const choice = seasonL2Choice(columns, rows, cutoff, cache.also!, hyper, market, prev?.l2Choice);
       const train = rows.filter((r) => r.day >= asOfDay - hyper.windowDays);
       if (train.length === 0) throw new Error(`${name}: no matches in the ${hyper.windowDays} days before day ${asOfDay} to fit on`);
-      const m = designMatrix(train.map((r) => r.x), columns.length);
-      const fit = fitSoftmax(columns, m, train.map((r) => r.y), {
-        l2: choice.l2,
-        weights: train.map((r) => Math.exp(-hyper.xi * (asOfDay - r.day))),
-        start: prev?.params,
-        offset: offsetsOf(train),
-        penalizeIntercept: market,
-        gradientTolerance: 1e-6,
-      });
+      const fit = fitTrainingRows(columns, train, asOfDay, hyper, choice.l2, market, prev?.params);
       return new SoftmaxModel({ name, hyper, cfg, asOfDay, columns, market, params: fit, choice, nRows: train.length, state, cache: state ? undefined : { key: cache.key, asOfDay: cache.asOfDay, signature: cache.signature, rows: cache.rows } });
     },
     fromJSON(p) {
       if (p.kind !== name) throw new Error(`${name}.fromJSON: expected kind "${name}", got ${JSON.stringify(p.kind)}`);
       const fcfg = p.featureConfig as FeatureConfig;
       if (featureConfigKey(fcfg) !== p.featureKey) throw new Error(`${name}.fromJSON: feature configuration does not match its key`);
-      const l2 = (p.l2 ?? {}) as { cutoff: number; l2: number; scores: { l2: number; logloss: number }[] };
       return new SoftmaxModel({
         name,
         hyper: mergeHyper(name, { ...SOFTMAX_DEFAULTS, l2: market ? 1 : SOFTMAX_DEFAULTS.l2 }, p.hyper as Partial<SoftmaxHyper>),
@@ -347,7 +208,7 @@ export function softmaxSpec(options: SoftmaxSpecOptions = {}): ModelSpec<Softmax
         columns: [...(p.columns as string[])],
         market,
         params: parseSoftmaxParams(p.params, `${name}.fromJSON params`),
-        choice: { cutoff: Number(l2.cutoff), signature: '', l2: Number(l2.l2), scores: l2.scores ?? [] },
+        choice: parseL2Choice(p.l2),
         nRows: Number(p.nRows),
         state: p.featureState ? FeatureState.fromJSON(p.featureState as Record<string, unknown>) : undefined,
       });

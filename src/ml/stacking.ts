@@ -15,15 +15,17 @@
  * has an out-of-sample forecast — made by a fit as of a day ≤ the match's day on matches
  * before it (FitContext.oos, which the walk-forward fills). Without that context (the training
  * path) the stack walks its inputs forward itself over the window first. The L2 strength is
- * tuned inside the training rows at each season cut-off (softmax-model.ts `chooseL2`).
+ * tuned inside the training rows at each season cut-off (l2-choice.ts `chooseL2`).
  */
 import type { Odds1x2, Probabilities } from '../domain/types.ts';
 import { outcomeOf } from '../domain/types.ts';
 import type { FitContext, FittedModel, ModelSpec, OosPredictions, PredictContext, Prediction, TrainingMatch } from './model.ts';
 import { matchKey } from './model.ts';
 import { multiplicative } from './demargin.ts';
-import { OUTCOME_INDEX, designMatrix, fitSoftmax, parseSoftmaxParams, softmaxProbabilities, type SoftmaxParams } from './softmax-regression.ts';
-import { MARKET_L2_GRID, L2_GRID, chooseL2, incrementalRows, type L2Choice, type RowCache, type TrainingRow } from './softmax-model.ts';
+import { OUTCOME_INDEX, parseSoftmaxParams, softmaxProbabilities, type SoftmaxParams } from './softmax-regression.ts';
+import { parseL2Choice, seasonL2Choice, type L2Choice } from './l2-choice.ts';
+import { incrementalRows, type RowCache, type TrainingRow } from './training-rows.ts';
+import { TunedSoftmaxFit, fitTrainingRows } from './tuned-softmax.ts';
 import { buildFeatureTable } from './features.ts';
 import { MONDAY_ANCHOR, seasonCutoff } from './seasons.ts';
 import { mergeHyper } from './training-data.ts';
@@ -97,24 +99,13 @@ interface StackState {
   cache?: RowCache;
 }
 
-export class StackedModel implements FittedModel {
+export class StackedModel extends TunedSoftmaxFit implements FittedModel {
   readonly kind: string;
   readonly #s: StackState;
   constructor(s: StackState) {
+    super(s);
     this.#s = s;
     this.kind = s.name;
-  }
-
-  get params(): SoftmaxParams {
-    return this.#s.params;
-  }
-
-  get l2Choice(): L2Choice {
-    return this.#s.choice;
-  }
-
-  get rowCache(): RowCache | undefined {
-    return this.#s.cache;
   }
 
   predict(home: string, away: string, context: PredictContext = {}): Prediction {
@@ -152,8 +143,7 @@ export class StackedModel implements FittedModel {
       market: s.market,
       asOfDay: s.asOfDay,
       nRows: s.nRows,
-      params: { names: s.params.names, mean: s.params.mean, scale: s.params.scale, intercept: s.params.intercept, weights: s.params.weights },
-      l2: { cutoff: s.choice.cutoff, l2: s.choice.l2, scores: s.choice.scores },
+      ...this.fitJSON(),
       fits: Object.fromEntries(s.inputs.filter((n) => s.fits[n]).map((n) => [n, s.fits[n]!.toJSON()])),
     };
   }
@@ -223,13 +213,7 @@ export function stackedSpec(options: { name: string; inputs: readonly ModelSpec<
       const prevCache = prev?.rowCache && Array.isArray(prev.rowCache.key) && (prev.rowCache.key as unknown[]).every((v, i) => v === cacheKey[i]) ? { ...prev.rowCache, key: cacheKey } : undefined;
       const cache = incrementalRows(matches, asOfDay, lo, cacheKey, { stats: true, odds: market }, make, prevCache, cutoff);
       const rows = cache.rows;
-      const signature = cache.also!;
-      let choice: L2Choice;
-      if (prev && prev.l2Choice.cutoff === cutoff && prev.l2Choice.signature === signature) choice = prev.l2Choice;
-      else {
-        const c = chooseL2(columns, rows.filter((r) => r.day < cutoff), cutoff, hyper, hyper.l2, market ? MARKET_L2_GRID : L2_GRID, market);
-        choice = { cutoff, signature, l2: c.l2, scores: c.scores };
-      }
+      const choice = seasonL2Choice(columns, rows, cutoff, cache.also!, hyper, market, prev?.l2Choice);
       const train = rows.filter((r) => r.day >= asOfDay - hyper.windowDays);
       let params: SoftmaxParams;
       if (train.length < 50) {
@@ -243,9 +227,7 @@ export function stackedSpec(options: { name: string; inputs: readonly ModelSpec<
           weights: [columns.map((c, j) => (!market && j < 2 * k && j % 2 === 0 ? 1 / k : 0)), columns.map((c, j) => (!market && j < 2 * k && j % 2 === 1 ? 1 / k : 0))],
         };
       } else {
-        const m = designMatrix(train.map((r) => r.x), columns.length);
-        const off = market ? Float64Array.from(train.flatMap((r) => r.off!)) : undefined;
-        params = fitSoftmax(columns, m, train.map((r) => r.y), { l2: choice.l2, weights: train.map((r) => Math.exp(-hyper.xi * (asOfDay - r.day))), start: prev?.params, offset: off, penalizeIntercept: market, gradientTolerance: 1e-6 });
+        params = fitTrainingRows(columns, train, asOfDay, hyper, choice.l2, market, prev?.params);
       }
       return new StackedModel({ name, hyper, inputs, market, asOfDay, params, choice, nRows: train.length, fits: { ...fits }, cache: { key: cache.key, asOfDay: cache.asOfDay, signature: cache.signature, rows: cache.rows } });
     },
@@ -254,7 +236,6 @@ export function stackedSpec(options: { name: string; inputs: readonly ModelSpec<
       const fj = (p.fits ?? {}) as Record<string, Record<string, unknown>>;
       const fits: Record<string, FittedModel> = {};
       for (const s of inputSpecs) if (fj[s.name]) fits[s.name] = s.fromJSON(fj[s.name]!);
-      const l2 = (p.l2 ?? {}) as { cutoff: number; l2: number; scores: { l2: number; logloss: number }[] };
       return new StackedModel({
         name,
         hyper: mergeHyper(name, { ...STACK_DEFAULTS, l2: market ? 1 : STACK_DEFAULTS.l2 }, p.hyper as Partial<StackHyper>),
@@ -262,7 +243,7 @@ export function stackedSpec(options: { name: string; inputs: readonly ModelSpec<
         market,
         asOfDay: Number(p.asOfDay),
         params: parseSoftmaxParams(p.params, `${name}.fromJSON params`),
-        choice: { cutoff: Number(l2.cutoff), signature: '', l2: Number(l2.l2), scores: l2.scores ?? [] },
+        choice: parseL2Choice(p.l2),
         nRows: Number(p.nRows),
         fits,
       });
