@@ -16,6 +16,7 @@
  * of the sample size; the ridge is in log-likelihood units (matches' worth).
  */
 import type { ObjectiveFn } from './lbfgs.ts';
+import { packStrengths, StrengthPass, unpackStrengths } from './strength-likelihood.ts';
 
 /**
  * |ρ| < 0.2 keeps every τ positive whenever λ < 5 and λμ < 5, which covers league football;
@@ -89,32 +90,14 @@ export function parameterCount(nTeams: number): number {
 
 /** Free vector → model parameters. */
 export function unpackParams(x: ArrayLike<number>, nTeams: number): DcParams {
-  const attack = new Float64Array(nTeams);
-  let s = 0;
-  for (let i = 0; i < nTeams - 1; i++) {
-    attack[i] = x[i];
-    s += x[i];
-  }
-  attack[nTeams - 1] = -s;
-  const defence = new Float64Array(nTeams);
-  for (let i = 0; i < nTeams; i++) defence[i] = x[nTeams - 1 + i];
+  const { attack, defence } = unpackStrengths(x, nTeams);
   return { attack, defence, home: x[2 * nTeams - 1], rho: RHO_BOUND * Math.tanh(x[2 * nTeams]) };
 }
 
-/**
- * Model parameters → free vector. Attacks are first centred (subtracting their mean c from every
- * attack and adding it to every defence leaves every λ and μ unchanged); |ρ| is kept inside the
- * open bound.
- */
+/** Model parameters → free vector (attacks centred, see packStrengths); |ρ| is kept inside the open bound. */
 export function packParams(p: DcParams): Float64Array {
   const n = p.attack.length;
-  let c = 0;
-  for (let i = 0; i < n; i++) c += p.attack[i];
-  c /= n;
-  const x = new Float64Array(parameterCount(n));
-  for (let i = 0; i < n - 1; i++) x[i] = p.attack[i] - c;
-  for (let i = 0; i < n; i++) x[n - 1 + i] = p.defence[i] + c;
-  x[2 * n - 1] = p.home;
+  const x = packStrengths(p, new Float64Array(parameterCount(n)));
   const r = Math.max(-0.999, Math.min(0.999, p.rho / RHO_BOUND));
   x[2 * n] = Math.atanh(r);
   return x;
@@ -125,31 +108,18 @@ export function packParams(p: DcParams): Float64Array {
  * gradient for θ is 0, so a minimiser started at θ = 0 keeps ρ = 0.
  */
 export function dixonColesObjective(data: DcData, ridge: number, fitRho: boolean): ObjectiveFn {
-  const n = data.teams.length;
-  const nm = data.homeIdx.length;
   const { homeIdx, awayIdx, homeGoals, awayGoals, weight, lowScore } = data;
-  const W = data.totalWeight;
-  const att = new Float64Array(n);
-  const def = new Float64Array(n);
-  const gAtt = new Float64Array(n);
-  const gDef = new Float64Array(n);
+  const nm = homeIdx.length;
+  const pass = new StrengthPass(data, ridge);
+  const { n, att, def } = pass;
 
   return (x: Float64Array, grad: Float64Array): number => {
-    let s = 0;
-    for (let i = 0; i < n - 1; i++) {
-      att[i] = x[i];
-      s += x[i];
-    }
-    att[n - 1] = -s;
-    for (let i = 0; i < n; i++) def[i] = x[n - 1 + i];
-    const home = x[2 * n - 1];
+    const home = pass.begin(x);
     const th = Math.tanh(x[2 * n]);
     const rho = RHO_BOUND * th;
-    gAtt.fill(0);
-    gDef.fill(0);
-    let gHome = 0;
     let gRho = 0;
     let ll = 0;
+    let gHome = 0;
 
     for (let m = 0; m < nm; m++) {
       const h = homeIdx[m];
@@ -191,26 +161,11 @@ export function dixonColesObjective(data: DcData, ridge: number, fitRho: boolean
       }
       ll += w * l;
       const wdL = w * dL;
-      const wdM = w * dM;
       gHome += wdL;
-      gAtt[h] += wdL;
-      gDef[a] += wdL;
-      gAtt[a] += wdM;
-      gDef[h] += wdM;
+      pass.add(h, a, wdL, w * dM);
     }
 
-    // Ridge, then chain rule to the free vector; everything negated and divided by W.
-    let pen = 0;
-    for (let i = 0; i < n; i++) {
-      pen += att[i] * att[i] + def[i] * def[i];
-      gAtt[i] -= 2 * ridge * att[i];
-      gDef[i] -= 2 * ridge * def[i];
-    }
-    const last = gAtt[n - 1];
-    for (let i = 0; i < n - 1; i++) grad[i] = -(gAtt[i] - last) / W;
-    for (let i = 0; i < n; i++) grad[n - 1 + i] = -gDef[i] / W;
-    grad[2 * n - 1] = -gHome / W;
-    grad[2 * n] = fitRho ? (-gRho * RHO_BOUND * (1 - th * th)) / W : 0;
-    return (-ll + ridge * pen) / W;
+    grad[2 * n] = fitRho ? (-gRho * RHO_BOUND * (1 - th * th)) / pass.W : 0;
+    return pass.finish(ll, gHome, grad);
   };
 }

@@ -13,18 +13,13 @@
  * attack and defence of the 3 weakest teams by attack − defence.
  */
 import type { FittedModel, ModelSpec, Prediction, TrainingMatch } from './model.ts';
-import {
-  buildDcData,
-  dixonColesObjective,
-  packParams,
-  parameterCount,
-  unpackParams,
-  type DcData,
-  type DcParams,
-} from './dixon-coles-likelihood.ts';
-import { minimizeLbfgs } from './lbfgs.ts';
+import { dixonColesObjective, packParams, parameterCount, unpackParams, type DcData, type DcParams } from './dixon-coles-likelihood.ts';
+import { expectKind, jsonReader, readHyper } from './model-base.ts';
 import { marketsFromGrid, scoreGrid, type GridMarkets } from './score-grid.ts';
-import { compareStrings, mergeHyper, selectMatches, teamsOf } from './training-data.ts';
+import { coldStrengths, fitStrengths, readStrengthTable, requireMatches, StrengthModel, strengthsOf, timeWeightedData, type StrengthState } from './strength-model.ts';
+import { mergeHyper } from './training-data.ts';
+
+export { PRIOR_TEAMS, weakestTeamsPrior, type TeamStrength } from './strength-model.ts';
 
 export type DixonColesHyper = {
   /** Time-decay rate per day (default 0.0019: DC's 0.0065 per half-week). */
@@ -47,15 +42,6 @@ export const DIXON_COLES_DEFAULTS: DixonColesHyper = {
   gradientTolerance: 1e-9,
 };
 
-/** Number of weakest teams whose mean attack/defence a promoted team gets. */
-export const PRIOR_TEAMS = 3;
-
-export interface TeamStrength {
-  team: string;
-  attack: number;
-  defence: number;
-}
-
 export interface DcFitInfo {
   nMatches: number;
   totalWeight: number;
@@ -67,82 +53,43 @@ export interface DcFitInfo {
   warmStart: boolean;
 }
 
-interface DcState {
+interface DcState extends StrengthState<DixonColesHyper, DcFitInfo> {
   /** `dixon-coles`, or `poisson` for the same model with ρ fixed at 0 (poisson.ts). */
   kind?: DcKind;
-  hyper: DixonColesHyper;
-  asOfDay: number;
-  home: number;
   rho: number;
-  strengths: Map<string, TeamStrength>;
-  prior: { attack: number; defence: number };
-  fit: DcFitInfo;
 }
 
 export interface DcMarkets extends GridMarkets {
   expectedGoals: { home: number; away: number };
 }
 
-/** Mean attack and defence of the `PRIOR_TEAMS` teams with the lowest attack − defence (ties by name). */
-export function weakestTeamsPrior(strengths: Iterable<TeamStrength>): { attack: number; defence: number } {
-  const weakest = [...strengths]
-    .sort((a, b) => a.attack - a.defence - (b.attack - b.defence) || compareStrings(a.team, b.team))
-    .slice(0, PRIOR_TEAMS);
-  if (weakest.length === 0) return { attack: 0, defence: 0 };
-  let att = 0;
-  let def = 0;
-  for (const t of weakest) {
-    att += t.attack;
-    def += t.defence;
-  }
-  return { attack: att / weakest.length, defence: def / weakest.length };
-}
-
 export type DcKind = 'dixon-coles' | 'poisson';
 
-export class DixonColesModel implements FittedModel {
-  readonly kind: DcKind;
-  readonly #s: DcState;
+export class DixonColesModel extends StrengthModel<DcState> implements FittedModel {
+  override readonly kind: DcKind;
 
   constructor(state: DcState) {
-    this.#s = state;
+    super(state);
     this.kind = state.kind ?? 'dixon-coles';
   }
 
-  get home(): number {
-    return this.#s.home;
-  }
-
   get rho(): number {
-    return this.#s.rho;
+    return this.state.rho;
   }
 
   get fitInfo(): DcFitInfo {
-    return { ...this.#s.fit };
-  }
-
-  /** Attack and defence of a team; the promoted-team prior for a team the fit never saw. */
-  strength(team: string): TeamStrength {
-    const s = this.#s.strengths.get(team);
-    return s ? { ...s } : { team, ...this.#s.prior };
-  }
-
-  /** Expected home goals λ and away goals μ. */
-  rates(home: string, away: string): { lambda: number; mu: number } {
-    const h = this.strength(home);
-    const a = this.strength(away);
-    return { lambda: Math.exp(this.#s.home + h.attack + a.defence), mu: Math.exp(a.attack + h.defence) };
+    return { ...this.state.fit };
   }
 
   /** The normalised 0..10 × 0..10 grid, grid[homeGoals][awayGoals]. */
   scoreGrid(home: string, away: string): number[][] {
     const { lambda, mu } = this.rates(home, away);
-    return scoreGrid(lambda, mu, this.#s.rho);
+    return scoreGrid(lambda, mu, this.state.rho);
   }
 
   markets(home: string, away: string): DcMarkets {
     const { lambda, mu } = this.rates(home, away);
-    return { ...marketsFromGrid(scoreGrid(lambda, mu, this.#s.rho)), expectedGoals: { home: lambda, away: mu } };
+    return { ...marketsFromGrid(scoreGrid(lambda, mu, this.state.rho)), expectedGoals: { home: lambda, away: mu } };
   }
 
   predict(home: string, away: string): Prediction {
@@ -150,73 +97,26 @@ export class DixonColesModel implements FittedModel {
     return { probabilities: m.probabilities, expectedGoals: m.expectedGoals };
   }
 
-  teams(): string[] {
-    return [...this.#s.strengths.keys()];
-  }
-
-  toJSON(): Record<string, unknown> {
-    const s = this.#s;
-    return {
-      kind: this.kind,
-      hyper: { ...s.hyper },
-      asOfDay: s.asOfDay,
-      home: s.home,
-      rho: s.rho,
-      prior: { attack: s.prior.attack, defence: s.prior.defence },
-      teams: [...s.strengths.values()].map((t) => ({ team: t.team, attack: t.attack, defence: t.defence })),
-      fit: { ...s.fit },
-    };
+  protected override ownJSON(): Record<string, unknown> {
+    return { rho: this.state.rho };
   }
 }
 
 /** The per-match weights and typed arrays a fit uses (exported for tests and benchmarks). */
 export function dixonColesData(matches: readonly TrainingMatch[], asOfDay: number, hyper: DixonColesHyper): DcData {
-  const selected = selectMatches(matches, asOfDay, asOfDay - hyper.windowDays);
-  return buildDcData(
-    selected.map((m) => ({
-      home: m.home,
-      away: m.away,
-      homeGoals: m.homeGoals,
-      awayGoals: m.awayGoals,
-      weight: Math.exp(-hyper.xi * (asOfDay - m.day)),
-    })),
-    teamsOf(selected),
-  );
-}
-
-function coldStart(data: DcData): DcParams {
-  const n = data.teams.length;
-  let gh = 0;
-  let ga = 0;
-  for (let m = 0; m < data.weight.length; m++) {
-    gh += data.weight[m] * data.homeGoals[m];
-    ga += data.weight[m] * data.awayGoals[m];
-  }
-  const mh = Math.max(gh / data.totalWeight, 0.1);
-  const ma = Math.max(ga / data.totalWeight, 0.1);
-  return { attack: new Float64Array(n), defence: new Float64Array(n).fill(Math.log(ma)), home: Math.log(mh / ma), rho: 0 };
+  return timeWeightedData(matches, asOfDay, hyper);
 }
 
 function warmStart(data: DcData, previous: FittedModel): DcParams | undefined {
   if (previous.kind !== 'dixon-coles' && previous.kind !== 'poisson') return undefined;
   const prev = previous instanceof DixonColesModel ? previous : dixonColesFromJSON(previous.toJSON());
-  const n = data.teams.length;
-  const attack = new Float64Array(n);
-  const defence = new Float64Array(n);
-  data.teams.forEach((team, i) => {
-    const s = prev.strength(team);
-    attack[i] = s.attack;
-    defence[i] = s.defence;
-  });
-  return { attack, defence, home: prev.home, rho: prev.rho };
+  return { ...strengthsOf(data.teams, prev), rho: prev.rho };
 }
 
 export function fitDixonColes(matches: readonly TrainingMatch[], asOfDay: number, hyper: DixonColesHyper, previous?: FittedModel, kind: DcKind = 'dixon-coles'): DixonColesModel {
   const data = dixonColesData(matches, asOfDay, hyper);
   const n = data.teams.length;
-  if (data.homeIdx.length === 0 || n < 2) {
-    throw new Error(`dixon-coles: no matches in the ${hyper.windowDays} days before day ${asOfDay} to fit on`);
-  }
+  requireMatches('dixon-coles', data, hyper.windowDays, asOfDay);
   if (!(data.totalWeight > 0)) throw new Error('dixon-coles: the time-decay weights sum to 0; lower xi');
   const fitRho = hyper.fitRho !== 0;
   let warm = previous ? warmStart(data, previous) : undefined;
@@ -229,14 +129,9 @@ export function fitDixonColes(matches: readonly TrainingMatch[], asOfDay: number
     if (!Number.isFinite(objective(packParams(warm), g))) warm.rho = 0;
     if (!Number.isFinite(objective(packParams(warm), g))) warm = undefined;
   }
-  const start = warm ?? coldStart(data);
+  const start = warm ?? { ...coldStrengths(data), rho: 0 };
   if (!fitRho) start.rho = 0;
-  const x0 = packParams(start);
-  const res = minimizeLbfgs(objective, x0, { gradientTolerance: hyper.gradientTolerance, maxIterations: 5000, memory: 20 });
-  if (!Number.isFinite(res.value)) throw new Error('dixon-coles: the fit diverged');
-  const p = unpackParams(res.x, n);
-  const strengths = new Map<string, TeamStrength>();
-  data.teams.forEach((team, i) => strengths.set(team, { team, attack: p.attack[i], defence: p.defence[i] }));
+  const { res, p, strengths, prior } = fitStrengths('dixon-coles', data.teams, objective, packParams(start), hyper.gradientTolerance, unpackParams);
   return new DixonColesModel({
     kind,
     hyper: { ...hyper },
@@ -244,7 +139,7 @@ export function fitDixonColes(matches: readonly TrainingMatch[], asOfDay: number
     home: p.home,
     rho: p.rho,
     strengths,
-    prior: weakestTeamsPrior(strengths.values()),
+    prior,
     fit: {
       nMatches: data.homeIdx.length,
       totalWeight: data.totalWeight,
@@ -257,50 +152,26 @@ export function fitDixonColes(matches: readonly TrainingMatch[], asOfDay: number
   });
 }
 
-function num(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`dixon-coles.fromJSON: ${what} must be a finite number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function obj(v: unknown, what: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`dixon-coles.fromJSON: ${what} must be an object`);
-  return v as Record<string, unknown>;
-}
-
 export function dixonColesFromJSON(params: Record<string, unknown>, kind: DcKind = 'dixon-coles'): DixonColesModel {
-  if (params.kind !== kind) throw new Error(`${kind}.fromJSON: expected kind "${kind}", got ${JSON.stringify(params.kind)}`);
-  const h = obj(params.hyper, 'hyper');
-  const hyper = mergeHyper<DixonColesHyper>('dixon-coles', DIXON_COLES_DEFAULTS, {
-    xi: num(h.xi, 'hyper.xi'),
-    windowDays: num(h.windowDays, 'hyper.windowDays'),
-    ridge: num(h.ridge, 'hyper.ridge'),
-    fitRho: num(h.fitRho, 'hyper.fitRho'),
-    gradientTolerance: num(h.gradientTolerance, 'hyper.gradientTolerance'),
-  });
-  if (!Array.isArray(params.teams)) throw new Error('dixon-coles.fromJSON: teams must be an array of {team, attack, defence}');
-  const list: TeamStrength[] = params.teams.map((t, i) => {
-    const o = obj(t, `teams[${i}]`);
-    if (typeof o.team !== 'string') throw new Error(`dixon-coles.fromJSON: teams[${i}].team must be a string`);
-    return { team: o.team, attack: num(o.attack, `teams[${i}].attack`), defence: num(o.defence, `teams[${i}].defence`) };
-  });
-  list.sort((a, b) => compareStrings(a.team, b.team));
-  const prior = obj(params.prior, 'prior');
-  const fit = obj(params.fit, 'fit');
+  expectKind(params, kind);
+  const j = jsonReader('dixon-coles');
+  const hyper = readHyper('dixon-coles', DIXON_COLES_DEFAULTS, j.obj(params.hyper, 'hyper'), j);
+  const table = readStrengthTable(params, j);
+  const fit = j.obj(params.fit, 'fit');
   return new DixonColesModel({
     kind,
     hyper,
-    asOfDay: num(params.asOfDay, 'asOfDay'),
-    home: num(params.home, 'home'),
-    rho: num(params.rho, 'rho'),
-    strengths: new Map(list.map((t) => [t.team, t])),
-    prior: { attack: num(prior.attack, 'prior.attack'), defence: num(prior.defence, 'prior.defence') },
+    asOfDay: j.num(params.asOfDay, 'asOfDay'),
+    home: j.num(params.home, 'home'),
+    rho: j.num(params.rho, 'rho'),
+    ...table,
     fit: {
-      nMatches: num(fit.nMatches, 'fit.nMatches'),
-      totalWeight: num(fit.totalWeight, 'fit.totalWeight'),
-      iterations: num(fit.iterations, 'fit.iterations'),
-      evaluations: num(fit.evaluations, 'fit.evaluations'),
+      nMatches: j.num(fit.nMatches, 'fit.nMatches'),
+      totalWeight: j.num(fit.totalWeight, 'fit.totalWeight'),
+      iterations: j.num(fit.iterations, 'fit.iterations'),
+      evaluations: j.num(fit.evaluations, 'fit.evaluations'),
       converged: fit.converged === true,
-      objective: num(fit.objective, 'fit.objective'),
+      objective: j.num(fit.objective, 'fit.objective'),
       warmStart: fit.warmStart === true,
     },
   });

@@ -19,12 +19,11 @@
  * day when the matches before that day are unchanged (checked by signature): the ratings are
  * bit-identical to a full replay; the maps are warm-started.
  */
-import { outcomeOf, type Outcome, type Probabilities } from '../domain/types.ts';
-import type { FittedModel, ModelSpec, Prediction, TrainingMatch } from './model.ts';
-import { fitOrderedLogit, orderedLogitProbabilities, type OrderedLogitParams } from './ordered-logit.ts';
-import { fitPoissonRegression, poissonMean, type PoissonRegressionParams } from './poisson-regression.ts';
+import { outcomeOf, type Outcome } from '../domain/types.ts';
+import type { FittedModel, ModelSpec, TrainingMatch } from './model.ts';
+import { expectKind, jsonReader, readHyper } from './model-base.ts';
+import { continueRun, fitRatingMaps, RatingModel, readRatingMaps, readRatings, type RatingState } from './rating-maps.ts';
 import { compareStrings, mergeHyper, selectMatches } from './training-data.ts';
-import { historySignatures } from './signature.ts';
 
 export type EloHyper = {
   /** Update weight K (default 20). */
@@ -123,178 +122,67 @@ function stepElo(ratings: Map<string, number>, records: EloRecord[], ordered: re
   }
 }
 
-/** The working state of a rating run, kept (not serialised) so the next fit can continue it. */
-interface EloRunCache {
-  signature: string;
-  ratings: Map<string, number>;
-  records: EloRecord[];
-}
-
-interface EloState {
-  hyper: EloHyper;
-  asOfDay: number;
-  ratings: Map<string, number>;
+interface EloState extends RatingState<EloHyper, number, EloRecord> {
   priorRating: number;
-  outcome: OrderedLogitParams;
-  goals: { home: PoissonRegressionParams; away: PoissonRegressionParams };
-  nMatches: number;
-  nFitted: number;
-  run?: EloRunCache;
 }
 
-export class EloModel implements FittedModel {
-  readonly kind = 'elo';
-  readonly #s: EloState;
-
-  constructor(state: EloState) {
-    this.#s = state;
-  }
+export class EloModel extends RatingModel<EloHyper, number, EloRecord, EloState> {
+  override readonly kind = 'elo';
 
   /** The team's rating, or the promoted-team prior for a team the fit never saw. */
   rating(team: string): number {
-    return this.#s.ratings.get(team) ?? this.#s.priorRating;
+    return this.state.ratings.get(team) ?? this.state.priorRating;
   }
 
   get priorRating(): number {
-    return this.#s.priorRating;
-  }
-
-  /** @internal the rating run and maps, for a warm continuation by the next fit. */
-  get warm(): { asOfDay: number; hyper: EloHyper; run?: EloRunCache; outcome: OrderedLogitParams; goals: { home: PoissonRegressionParams; away: PoissonRegressionParams } } {
-    const s = this.#s;
-    return { asOfDay: s.asOfDay, hyper: s.hyper, run: s.run, outcome: s.outcome, goals: s.goals };
+    return this.state.priorRating;
   }
 
   /** Rating difference the maps use for this fixture: R_home − R_away + HFA. */
   ratingDifference(home: string, away: string): number {
-    return this.rating(home) - this.rating(away) + this.#s.hyper.hfa;
+    return this.rating(home) - this.rating(away) + this.state.hyper.hfa;
   }
 
-  probabilities(home: string, away: string): Probabilities {
-    return orderedLogitProbabilities(this.#s.outcome, this.ratingDifference(home, away) / 100);
+  protected override mapInput(home: string, away: string): number {
+    return this.ratingDifference(home, away) / 100;
   }
 
-  predict(home: string, away: string): Prediction {
-    const x = this.ratingDifference(home, away) / 100;
-    return {
-      probabilities: orderedLogitProbabilities(this.#s.outcome, x),
-      expectedGoals: { home: poissonMean(this.#s.goals.home, x), away: poissonMean(this.#s.goals.away, x) },
-    };
-  }
-
-  teams(): string[] {
-    return [...this.#s.ratings.keys()];
-  }
-
-  toJSON(): Record<string, unknown> {
-    const s = this.#s;
-    return {
-      kind: this.kind,
-      hyper: { ...s.hyper },
-      asOfDay: s.asOfDay,
-      nMatches: s.nMatches,
-      nFitted: s.nFitted,
-      priorRating: s.priorRating,
-      ratings: [...s.ratings.entries()].map(([team, rating]) => ({ team, rating })),
-      outcome: { b: s.outcome.b, c1: s.outcome.c1, c2: s.outcome.c2 },
-      goals: {
-        home: { intercept: s.goals.home.intercept, slope: s.goals.home.slope },
-        away: { intercept: s.goals.away.intercept, slope: s.goals.away.slope },
-      },
-    };
+  protected override ratingsJSON(): Record<string, unknown> {
+    const s = this.state;
+    return { priorRating: s.priorRating, ratings: [...s.ratings.entries()].map(([team, rating]) => ({ team, rating })) };
   }
 }
 
 function fitElo(matches: readonly TrainingMatch[], asOfDay: number, hyper: EloHyper, previous?: FittedModel): EloModel {
-  const warm = previous instanceof EloModel && JSON.stringify(previous.warm.hyper) === JSON.stringify(hyper) ? previous.warm : undefined;
-  let working: Map<string, number>;
-  let records: EloRecord[];
-  const [sigNow, sigPrev] = historySignatures(matches, warm?.run ? [asOfDay, warm.asOfDay] : [asOfDay]);
-  if (warm?.run && warm.asOfDay <= asOfDay && sigPrev === warm.run.signature) {
-    working = new Map(warm.run.ratings);
-    records = warm.run.records.slice();
-    stepElo(working, records, selectMatches(matches, asOfDay, warm.asOfDay), hyper);
-  } else {
-    working = new Map();
-    records = [];
-    stepElo(working, records, selectMatches(matches, asOfDay), hyper);
-  }
-  const ratings = new Map([...working.entries()].sort((a, b) => compareStrings(a[0], b[0])));
-  const n = records.length;
-  if (n === 0) throw new Error(`elo: no matches before day ${asOfDay} to fit on`);
-  const skip = Math.min(hyper.burnIn, Math.max(0, n - hyper.burnIn));
-  const used = records.slice(hyper.mapWindow > 0 ? Math.max(skip, n - hyper.mapWindow) : skip);
-  const xs = used.map((r) => r.dr / 100);
-  const outcome = fitOrderedLogit(
-    xs,
-    used.map((r) => r.outcome),
-    { start: warm?.outcome },
-  );
-  const home = fitPoissonRegression(
-    xs,
-    used.map((r) => r.homeGoals),
-    { start: warm?.goals.home },
-  );
-  const away = fitPoissonRegression(
-    xs,
-    used.map((r) => r.awayGoals),
-    { start: warm?.goals.away },
-  );
+  const run = continueRun(matches, asOfDay, hyper, previous instanceof EloModel ? previous.warm : undefined, {
+    start: (cached?: Map<string, number>) => new Map(cached),
+    step: (working, records: EloRecord[], ordered) => stepElo(working, records, ordered, hyper),
+  });
+  const ratings = new Map([...run.state.entries()].sort((a, b) => compareStrings(a[0], b[0])));
   return new EloModel({
     hyper: { ...hyper },
     asOfDay,
     ratings,
     priorRating: promotedPrior(ratings.values(), hyper.initialRating),
-    outcome: { b: outcome.b, c1: outcome.c1, c2: outcome.c2 },
-    goals: { home: { intercept: home.intercept, slope: home.slope }, away: { intercept: away.intercept, slope: away.slope } },
-    nMatches: n,
-    nFitted: used.length,
-    run: { signature: sigNow!, ratings: working, records },
+    ...fitRatingMaps('elo', asOfDay, run.records, (r) => r.dr / 100, hyper, run.warm),
+    run: { signature: run.signature, ratings: run.state, records: run.records },
   });
-}
-
-function num(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`elo.fromJSON: ${what} must be a finite number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function obj(v: unknown, what: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`elo.fromJSON: ${what} must be an object`);
-  return v as Record<string, unknown>;
 }
 
 export function eloFromJSON(params: Record<string, unknown>): EloModel {
-  if (params.kind !== 'elo') throw new Error(`elo.fromJSON: expected kind "elo", got ${JSON.stringify(params.kind)}`);
-  const h = obj(params.hyper, 'hyper');
-  const hyper = mergeHyper<EloHyper>('elo', ELO_DEFAULTS, {
-    k: num(h.k, 'hyper.k'),
-    hfa: num(h.hfa, 'hyper.hfa'),
-    initialRating: num(h.initialRating, 'hyper.initialRating'),
-    burnIn: num(h.burnIn, 'hyper.burnIn'),
-    ...(h.mapWindow === undefined ? { mapWindow: 0 } : { mapWindow: num(h.mapWindow, 'hyper.mapWindow') }),
-  });
-  if (!Array.isArray(params.ratings)) throw new Error('elo.fromJSON: ratings must be an array of {team, rating}');
-  const entries: [string, number][] = params.ratings.map((r, i) => {
-    const o = obj(r, `ratings[${i}]`);
-    if (typeof o.team !== 'string') throw new Error(`elo.fromJSON: ratings[${i}].team must be a string`);
-    return [o.team, num(o.rating, `ratings[${i}].rating`)];
-  });
-  const outcome = obj(params.outcome, 'outcome');
-  const goals = obj(params.goals, 'goals');
-  const gh = obj(goals.home, 'goals.home');
-  const ga = obj(goals.away, 'goals.away');
+  expectKind(params, 'elo');
+  const j = jsonReader('elo');
+  const hyper = readHyper('elo', ELO_DEFAULTS, j.obj(params.hyper, 'hyper'), j, { mapWindow: 0 });
+  const ratings = readRatings(params, j, 'rating', (o, at) => j.num(o.rating, `${at}.rating`));
+  const maps = readRatingMaps(params, j);
   return new EloModel({
     hyper,
-    asOfDay: num(params.asOfDay, 'asOfDay'),
-    ratings: new Map(entries.sort((a, b) => compareStrings(a[0], b[0]))),
-    priorRating: num(params.priorRating, 'priorRating'),
-    outcome: { b: num(outcome.b, 'outcome.b'), c1: num(outcome.c1, 'outcome.c1'), c2: num(outcome.c2, 'outcome.c2') },
-    goals: {
-      home: { intercept: num(gh.intercept, 'goals.home.intercept'), slope: num(gh.slope, 'goals.home.slope') },
-      away: { intercept: num(ga.intercept, 'goals.away.intercept'), slope: num(ga.slope, 'goals.away.slope') },
-    },
-    nMatches: num(params.nMatches, 'nMatches'),
-    nFitted: num(params.nFitted, 'nFitted'),
+    asOfDay: j.num(params.asOfDay, 'asOfDay'),
+    ratings,
+    priorRating: j.num(params.priorRating, 'priorRating'),
+    ...maps,
+    nMatches: j.num(params.nMatches, 'nMatches'),
+    nFitted: j.num(params.nFitted, 'nFitted'),
   });
 }
 

@@ -16,12 +16,11 @@
  * on the expected goal difference, and expected goals from two Poisson regressions on it,
  * fitted on the processed matches after a burn-in (as elo.ts does for its rating difference).
  */
-import { outcomeOf, type Outcome, type Probabilities } from '../domain/types.ts';
-import type { FittedModel, ModelSpec, Prediction, TrainingMatch } from './model.ts';
-import { fitOrderedLogit, orderedLogitProbabilities, type OrderedLogitParams } from './ordered-logit.ts';
-import { fitPoissonRegression, poissonMean, type PoissonRegressionParams } from './poisson-regression.ts';
+import { outcomeOf, type Outcome } from '../domain/types.ts';
+import type { FittedModel, ModelSpec, TrainingMatch } from './model.ts';
+import { expectKind, jsonReader, readHyper } from './model-base.ts';
+import { continueRun, fitRatingMaps, RatingModel, readRatingMaps, readRatings, type RatingState } from './rating-maps.ts';
 import { compareStrings, mergeHyper, selectMatches } from './training-data.ts';
-import { historySignatures } from './signature.ts';
 
 export type PiHyper = {
   /** Learning rate λ (default 0.035). */
@@ -140,39 +139,15 @@ function stepPi(state: PiRatings, records: PiRecord[], ordered: readonly Trainin
   }
 }
 
-interface PiRunCache {
-  signature: string;
-  ratings: Map<string, PiRating>;
-  records: PiRecord[];
-}
-
-interface PiState {
-  hyper: PiHyper;
-  asOfDay: number;
-  ratings: Map<string, PiRating>;
+interface PiState extends RatingState<PiHyper, PiRating, PiRecord> {
   prior: PiRating;
-  outcome: OrderedLogitParams;
-  goals: { home: PoissonRegressionParams; away: PoissonRegressionParams };
-  nMatches: number;
-  nFitted: number;
-  run?: PiRunCache;
 }
 
-export class PiModel implements FittedModel {
-  readonly kind = 'pi';
-  readonly #s: PiState;
-  constructor(state: PiState) {
-    this.#s = state;
-  }
-
-  /** @internal the rating run and maps, for a warm continuation by the next fit. */
-  get warm(): { asOfDay: number; hyper: PiHyper; run?: PiRunCache; outcome: OrderedLogitParams; goals: { home: PoissonRegressionParams; away: PoissonRegressionParams } } {
-    const s = this.#s;
-    return { asOfDay: s.asOfDay, hyper: s.hyper, run: s.run, outcome: s.outcome, goals: s.goals };
-  }
+export class PiModel extends RatingModel<PiHyper, PiRating, PiRecord, PiState> {
+  override readonly kind = 'pi';
 
   rating(team: string): PiRating {
-    const r = this.#s.ratings.get(team) ?? this.#s.prior;
+    const r = this.state.ratings.get(team) ?? this.state.prior;
     return { home: r.home, away: r.away };
   }
 
@@ -180,130 +155,53 @@ export class PiModel implements FittedModel {
     return piExpectedGoals(this.rating(home).home) - piExpectedGoals(this.rating(away).away);
   }
 
-  probabilities(home: string, away: string): Probabilities {
-    return orderedLogitProbabilities(this.#s.outcome, this.expectedGoalDifference(home, away));
+  protected override mapInput(home: string, away: string): number {
+    return this.expectedGoalDifference(home, away);
   }
 
-  predict(home: string, away: string): Prediction {
-    const x = this.expectedGoalDifference(home, away);
-    return {
-      probabilities: orderedLogitProbabilities(this.#s.outcome, x),
-      expectedGoals: { home: poissonMean(this.#s.goals.home, x), away: poissonMean(this.#s.goals.away, x) },
-    };
-  }
-
-  teams(): string[] {
-    return [...this.#s.ratings.keys()];
-  }
-
-  toJSON(): Record<string, unknown> {
-    const s = this.#s;
-    return {
-      kind: this.kind,
-      hyper: { ...s.hyper },
-      asOfDay: s.asOfDay,
-      nMatches: s.nMatches,
-      nFitted: s.nFitted,
-      prior: { ...s.prior },
-      ratings: [...s.ratings.entries()].map(([team, r]) => ({ team, home: r.home, away: r.away })),
-      outcome: { b: s.outcome.b, c1: s.outcome.c1, c2: s.outcome.c2 },
-      goals: {
-        home: { intercept: s.goals.home.intercept, slope: s.goals.home.slope },
-        away: { intercept: s.goals.away.intercept, slope: s.goals.away.slope },
-      },
-    };
+  protected override ratingsJSON(): Record<string, unknown> {
+    const s = this.state;
+    return { prior: { ...s.prior }, ratings: [...s.ratings.entries()].map(([team, r]) => ({ team, home: r.home, away: r.away })) };
   }
 }
 
 function fitPi(matches: readonly TrainingMatch[], asOfDay: number, hyper: PiHyper, previous?: FittedModel): PiModel {
-  const warm = previous instanceof PiModel && JSON.stringify(previous.warm.hyper) === JSON.stringify(hyper) ? previous.warm : undefined;
-  const state = new PiRatings(hyper.lambda, hyper.gamma);
-  let records: PiRecord[];
-  const [sigNow, sigPrev] = historySignatures(matches, warm?.run ? [asOfDay, warm.asOfDay] : [asOfDay]);
-  if (warm?.run && warm.asOfDay <= asOfDay && sigPrev === warm.run.signature) {
-    for (const [t, r] of warm.run.ratings) state.enter(t, r);
-    records = warm.run.records.slice();
-    stepPi(state, records, selectMatches(matches, asOfDay, warm.asOfDay));
-  } else {
-    records = [];
-    stepPi(state, records, selectMatches(matches, asOfDay));
-  }
-  const n = records.length;
-  if (n === 0) throw new Error(`pi: no matches before day ${asOfDay} to fit on`);
-  const skip = Math.min(hyper.burnIn, Math.max(0, n - hyper.burnIn));
-  const used = records.slice(hyper.mapWindow > 0 ? Math.max(skip, n - hyper.mapWindow) : skip);
-  const xs = used.map((r) => r.gd);
-  const outcome = fitOrderedLogit(
-    xs,
-    used.map((r) => r.outcome),
-    { start: warm?.outcome },
-  );
-  const home = fitPoissonRegression(
-    xs,
-    used.map((r) => r.homeGoals),
-    { start: warm?.goals.home },
-  );
-  const away = fitPoissonRegression(
-    xs,
-    used.map((r) => r.awayGoals),
-    { start: warm?.goals.away },
-  );
-  const ratings = new Map([...state.ratings.entries()].sort((a, b) => compareStrings(a[0], b[0])).map(([t, r]) => [t, { ...r }] as [string, PiRating]));
+  const run = continueRun(matches, asOfDay, hyper, previous instanceof PiModel ? previous.warm : undefined, {
+    start: (cached?: Map<string, PiRating>) => {
+      const state = new PiRatings(hyper.lambda, hyper.gamma);
+      if (cached) for (const [t, r] of cached) state.enter(t, r);
+      return state;
+    },
+    step: (state, records: PiRecord[], ordered) => stepPi(state, records, ordered),
+  });
+  const maps = fitRatingMaps('pi', asOfDay, run.records, (r) => r.gd, hyper, run.warm);
+  const copy = (entries: [string, PiRating][]) => new Map(entries.map(([t, r]) => [t, { ...r }] as [string, PiRating]));
+  const ratings = copy([...run.state.ratings.entries()].sort((a, b) => compareStrings(a[0], b[0])));
   return new PiModel({
     hyper: { ...hyper },
     asOfDay,
     ratings,
     prior: piWeakestPrior(ratings),
-    outcome: { b: outcome.b, c1: outcome.c1, c2: outcome.c2 },
-    goals: { home: { intercept: home.intercept, slope: home.slope }, away: { intercept: away.intercept, slope: away.slope } },
-    nMatches: n,
-    nFitted: used.length,
-    run: { signature: sigNow!, ratings: new Map([...state.ratings.entries()].map(([t, r]) => [t, { ...r }])), records },
+    ...maps,
+    run: { signature: run.signature, ratings: copy([...run.state.ratings.entries()]), records: run.records },
   });
-}
-
-function num(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`pi.fromJSON: ${what} must be a finite number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function obj(v: unknown, what: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`pi.fromJSON: ${what} must be an object`);
-  return v as Record<string, unknown>;
 }
 
 export function piFromJSON(params: Record<string, unknown>): PiModel {
-  if (params.kind !== 'pi') throw new Error(`pi.fromJSON: expected kind "pi", got ${JSON.stringify(params.kind)}`);
-  const h = obj(params.hyper, 'hyper');
-  const hyper = mergeHyper<PiHyper>('pi', PI_DEFAULTS, {
-    lambda: num(h.lambda, 'hyper.lambda'),
-    gamma: num(h.gamma, 'hyper.gamma'),
-    burnIn: num(h.burnIn, 'hyper.burnIn'),
-    mapWindow: h.mapWindow === undefined ? 0 : num(h.mapWindow, 'hyper.mapWindow'),
-  });
-  if (!Array.isArray(params.ratings)) throw new Error('pi.fromJSON: ratings must be an array of {team, home, away}');
-  const entries: [string, PiRating][] = params.ratings.map((r, i) => {
-    const o = obj(r, `ratings[${i}]`);
-    if (typeof o.team !== 'string') throw new Error(`pi.fromJSON: ratings[${i}].team must be a string`);
-    return [o.team, { home: num(o.home, `ratings[${i}].home`), away: num(o.away, `ratings[${i}].away`) }];
-  });
-  const prior = obj(params.prior, 'prior');
-  const outcome = obj(params.outcome, 'outcome');
-  const goals = obj(params.goals, 'goals');
-  const gh = obj(goals.home, 'goals.home');
-  const ga = obj(goals.away, 'goals.away');
+  expectKind(params, 'pi');
+  const j = jsonReader('pi');
+  const hyper = readHyper('pi', PI_DEFAULTS, j.obj(params.hyper, 'hyper'), j, { mapWindow: 0 });
+  const ratings = readRatings(params, j, 'home, away', (o, at) => ({ home: j.num(o.home, `${at}.home`), away: j.num(o.away, `${at}.away`) }));
+  const prior = j.obj(params.prior, 'prior');
+  const maps = readRatingMaps(params, j);
   return new PiModel({
     hyper,
-    asOfDay: num(params.asOfDay, 'asOfDay'),
-    ratings: new Map(entries.sort((a, b) => compareStrings(a[0], b[0]))),
-    prior: { home: num(prior.home, 'prior.home'), away: num(prior.away, 'prior.away') },
-    outcome: { b: num(outcome.b, 'outcome.b'), c1: num(outcome.c1, 'outcome.c1'), c2: num(outcome.c2, 'outcome.c2') },
-    goals: {
-      home: { intercept: num(gh.intercept, 'goals.home.intercept'), slope: num(gh.slope, 'goals.home.slope') },
-      away: { intercept: num(ga.intercept, 'goals.away.intercept'), slope: num(ga.slope, 'goals.away.slope') },
-    },
-    nMatches: num(params.nMatches, 'nMatches'),
-    nFitted: num(params.nFitted, 'nFitted'),
+    asOfDay: j.num(params.asOfDay, 'asOfDay'),
+    ratings,
+    prior: { home: j.num(prior.home, 'prior.home'), away: j.num(prior.away, 'prior.away') },
+    ...maps,
+    nMatches: j.num(params.nMatches, 'nMatches'),
+    nFitted: j.num(params.nFitted, 'nFitted'),
   });
 }
 

@@ -19,11 +19,31 @@ export function tau(x: number, y: number, lambda: number, mu: number, rho: numbe
   return 1;
 }
 
-function poissonPmf(rate: number, maxGoals: number): number[] {
+/** Pois(k; rate) for k = 0..maxGoals. */
+export function poissonPmf(rate: number, maxGoals: number): number[] {
   const p = new Array<number>(maxGoals + 1);
   p[0] = Math.exp(-rate);
   for (let k = 1; k <= maxGoals; k++) p[k] = (p[k - 1] * rate) / k;
   return p;
+}
+
+/** grid[i][j] = pHome[i]·pAway[j]: independent goals, before a model's own adjustments. */
+export function productGrid(pHome: readonly number[], pAway: readonly number[]): number[][] {
+  const grid: number[][] = [];
+  for (let i = 0; i < pHome.length; i++) {
+    const row = new Array<number>(pAway.length);
+    for (let j = 0; j < pAway.length; j++) row[j] = pHome[i] * pAway[j];
+    grid.push(row);
+  }
+  return grid;
+}
+
+/** Divide every cell by the sum of the grid (summed row by row), in place; the grid. */
+export function normaliseGrid(grid: number[][]): number[][] {
+  let total = 0;
+  for (const row of grid) for (let j = 0; j < row.length; j++) total += row[j];
+  for (const row of grid) for (let j = 0; j < row.length; j++) row[j] /= total;
+  return grid;
 }
 
 /**
@@ -36,21 +56,9 @@ export function scoreGrid(lambda: number, mu: number, rho = 0, maxGoals = MAX_GO
     throw new Error(`scoreGrid: need finite rates > 0 and a finite rho, got lambda=${lambda}, mu=${mu}, rho=${rho}`);
   }
   if (!Number.isInteger(maxGoals) || maxGoals < 1) throw new Error(`scoreGrid: maxGoals must be an integer ≥ 1, got ${maxGoals}`);
-  const ph = poissonPmf(lambda, maxGoals);
-  const pa = poissonPmf(mu, maxGoals);
-  const grid: number[][] = [];
-  let total = 0;
-  for (let i = 0; i <= maxGoals; i++) {
-    const row = new Array<number>(maxGoals + 1);
-    for (let j = 0; j <= maxGoals; j++) {
-      const t = i <= 1 && j <= 1 ? Math.max(0, tau(i, j, lambda, mu, rho)) : 1;
-      row[j] = ph[i] * pa[j] * t;
-      total += row[j];
-    }
-    grid.push(row);
-  }
-  for (const row of grid) for (let j = 0; j < row.length; j++) row[j] /= total;
-  return grid;
+  const grid = productGrid(poissonPmf(lambda, maxGoals), poissonPmf(mu, maxGoals));
+  for (let i = 0; i <= 1; i++) for (let j = 0; j <= 1; j++) grid[i][j] *= Math.max(0, tau(i, j, lambda, mu, rho));
+  return normaliseGrid(grid);
 }
 
 export interface GridMarkets {
