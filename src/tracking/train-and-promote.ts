@@ -1,14 +1,17 @@
 /**
  * The registry side of a training: log the run (params, per-season metrics, data fingerprint,
  * code version), attach the artifact and register it as a new version, then let the quality
- * gates decide whether it becomes champion. Used by `time2bet start` (src/orchestrate/pipeline.ts).
+ * gates decide whether it becomes champion. `registerTraining` does it all in one call for
+ * `time2bet start` (src/orchestrate/pipeline.ts); the DAG `train_weekly`
+ * (src/orchestrate/dags/train-weekly.ts) does the same steps in separate tasks with
+ * `logTraining`, `promotionPolicy` and `gateAndPromote`, so both follow one policy.
  */
 import { PACKAGE_ROOT, type Config } from '../config.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import type { ModelSpec } from '../ml/model.ts';
 import type { ModelArtifact } from './artifact.ts';
 import { gitCodeVersion } from './code-version.ts';
-import { gateAndPromote, type PromotionOutcome } from './promotion.ts';
+import { gateAndPromote, type GatePolicy, type PromotionOutcome } from './promotion.ts';
 import { TRAINING_EXPERIMENT, type ModelVersion, type Registry } from './registry.ts';
 import { logTrainingRun, type SeasonReport, type TrainingRunInput } from './training-run.ts';
 
@@ -16,6 +19,44 @@ export interface TrainingRecord {
   runId: string;
   version: ModelVersion;
   outcome: PromotionOutcome;
+}
+
+/** The promotion gate's thresholds from the configuration. */
+export function promotionPolicy(cfg: Pick<Config, 'promotionRpsTolerance' | 'promotionCalibrationBound'>): GatePolicy {
+  return { rpsTolerance: cfg.promotionRpsTolerance, calibrationBound: cfg.promotionCalibrationBound };
+}
+
+/**
+ * Log the training run of an artifact in the training experiment (params, metrics, data
+ * fingerprint, code version) and return its id; the run is left RUNNING for the artifact.
+ * `tags` are set after everything else, so a run that carries them is complete.
+ */
+export async function logTraining(opts: {
+  cfg: Pick<Config, 'refitDays'>;
+  registry: Registry;
+  artifact: ModelArtifact;
+  evaluation: TrainingRunInput['evaluation'];
+  perSeason: readonly SeasonReport[];
+  startTime: number;
+  tags?: Record<string, string>;
+}): Promise<string> {
+  const { registry, artifact } = opts;
+  const client = registry.client;
+  const experimentId = await client.getOrCreateExperiment(TRAINING_EXPERIMENT);
+  const runId = await logTrainingRun(client, {
+    experimentId,
+    kind: artifact.kind,
+    hyper: artifact.hyper,
+    refitDays: opts.cfg.refitDays,
+    dataFingerprint: artifact.trainingData.fingerprint,
+    trainingMatches: artifact.trainingData.matches,
+    evaluation: opts.evaluation,
+    perSeason: opts.perSeason,
+    code: await gitCodeVersion(PACKAGE_ROOT),
+    startTime: opts.startTime,
+  });
+  if (opts.tags && Object.keys(opts.tags).length) await client.logBatch(runId, { tags: opts.tags });
+  return runId;
 }
 
 export async function registerTraining(opts: {
@@ -31,19 +72,7 @@ export async function registerTraining(opts: {
   const { registry, artifact, cfg } = opts;
   const now = opts.now ?? (() => new Date());
   const client = registry.client;
-  const experimentId = await client.getOrCreateExperiment(TRAINING_EXPERIMENT);
-  const runId = await logTrainingRun(client, {
-    experimentId,
-    kind: artifact.kind,
-    hyper: artifact.hyper,
-    refitDays: cfg.refitDays,
-    dataFingerprint: artifact.trainingData.fingerprint,
-    trainingMatches: artifact.trainingData.matches,
-    evaluation: opts.evaluation,
-    perSeason: opts.perSeason,
-    code: await gitCodeVersion(PACKAGE_ROOT),
-    startTime: now().getTime(),
-  });
+  const runId = await logTraining({ cfg, registry, artifact, evaluation: opts.evaluation, perSeason: opts.perSeason, startTime: now().getTime() });
   try {
     const version = await registry.register(artifact, { runId });
     const outcome = await gateAndPromote({
@@ -53,7 +82,7 @@ export async function registerTraining(opts: {
       candidateSpec: opts.spec,
       seasons: opts.perSeason.map((s) => ({ league: s.league, season: s.season })),
       refitDays: cfg.refitDays,
-      policy: { rpsTolerance: cfg.promotionRpsTolerance, calibrationBound: cfg.promotionCalibrationBound },
+      policy: promotionPolicy(cfg),
       at: now(),
       runId,
     });

@@ -1,37 +1,81 @@
 /**
- * `train_weekly`: every Sunday 00:00 UTC, evaluate → train → register → promote.
+ * `train_weekly`: every Sunday 00:00 UTC, evaluate → train → register → promote, with the same
+ * tracking and promotion policy as `time2bet start` (src/tracking/train-and-promote.ts), on the
+ * same tracking server and registry (MLFLOW_TRACKING_URI, else the built-in one).
  *
  *   evaluate — walk forward through the latest season of each league (backtest stage) for
- *              every model spec, scored next to the market; picks the best model by pooled RPS.
- *              Skips the rest of the run when the champion was trained on the same data and
- *              configuration (nothing new to learn).
- *   train    — fit the best model on all data (train stage); the artifact goes to the lake
+ *              every configured model spec (untuned, as `start` does), scored next to the
+ *              market; picks the best model by pooled RPS. Skips the rest of the run when a
+ *              version was already trained and decided on the same data and configuration
+ *              (nothing new to learn; a refused retrain is not repeated every week).
+ *   train    — fit that same spec on all data (train stage); the artifact goes to the lake
  *              under this run's key, so a retry overwrites it.
- *   register — record it as a new model version (idempotent: a retry finds the version this
- *              run registered already).
- *   promote  — move @champion to it if the gates pass, else end as skipped with the reasons.
- *
- * Gates (see promotionGates): enough evaluated matches, RPS within a margin of the bookmakers'
- * closing market, and no regression against the champion when it was evaluated on the same
- * league-seasons.
+ *   register — log a training run (params, per-season metrics, data fingerprint, code version,
+ *              tagged with this DAG run) and register the artifact as a new model version of
+ *              it. Idempotent: a retry finds the version this DAG run registered, or else the
+ *              run it logged, instead of making a second one.
+ *   promote  — `gateAndPromote` (src/tracking/promotion.ts): the candidate and the champion are
+ *              walked forward on the same evaluation matches; @champion moves only if the RPS is
+ *              no worse than TIME2BET_PROMOTION_RPS_TOLERANCE and the calibration error is within
+ *              TIME2BET_PROMOTION_CALIBRATION_BOUND (the first version is always promoted). The
+ *              decision and its reason go to the version's and the run's tags; a refusal ends the
+ *              task as skipped with the reason.
  */
 import { dataFingerprint } from '../../warehouse/queries.ts';
-import { modelSpecs, selectModelSpecs } from '../../ml/index.ts';
+import { selectModelSpecs } from '../../ml/index.ts';
 import { poolReports, type EvaluationReport } from '../../ml/evaluate.ts';
-import { Registry } from '../../tracking/registry.ts';
-import { parseArtifact, serialiseArtifact, stableStringify } from '../../tracking/artifact.ts';
+import type { Config } from '../../config.ts';
+import { CHAMPION, Registry, TRAINING_EXPERIMENT, type ModelVersion } from '../../tracking/registry.ts';
+import { trackingClientFor } from '../../tracking/open.ts';
+import { parseArtifact, serialiseArtifact, stableStringify, type ModelArtifact } from '../../tracking/artifact.ts';
+import { RUN_TAGS } from '../../tracking/training-run.ts';
+import { gateAndPromote, PROMOTION_TAGS } from '../../tracking/promotion.ts';
+import { alreadyTrained, logTraining, promotionPolicy } from '../../tracking/train-and-promote.ts';
 import type { ModelSpec } from '../../ml/model.ts';
 import { evaluationSeasons } from '../pipeline.ts';
 import { backtestSeason, matchesByLeague, type BacktestResult } from '../stages/backtest.ts';
 import { REGISTERED_MODEL, trainAll } from '../stages/train.ts';
-import { defineDag } from '../dag/define.ts';
+import { defineDag, type TaskContext } from '../dag/define.ts';
 
-/** Promotion thresholds. */
-export const GATES = { minMatches: 100, maxRpsGapToMarket: 0.02, regressionTolerance: 0.0005 };
+/** Run tag naming the DAG run (`<dag id>/<run id>`) that logged a training run. */
+export const DAG_RUN_TAG = 'time2bet.dag_run';
 
-/** Same key as the start pipeline's, so either path recognises a champion trained on the same configuration. */
+/** The specs `start` evaluates: the configured models with their literature defaults, untuned. */
+function evaluatedSpecs(cfg: Pick<Config, 'models'>): ModelSpec<any>[] {
+  return selectModelSpecs(cfg.models.split(','), {}, { tune: false });
+}
+
+/** The spec evaluate chose, as evaluate scored it (train fits it, promote gates it). */
+function chosenSpec(cfg: Pick<Config, 'models'>, name: string): ModelSpec<any> {
+  const spec = evaluatedSpecs(cfg).find((s) => s.name === name);
+  if (!spec) throw new Error(`model "${name}" chosen by evaluate is no longer among TIME2BET_MODELS (${cfg.models}); clear the whole run to evaluate again`);
+  return spec;
+}
+
+/** Same key as the start pipeline's, so either path recognises a version trained on the same configuration. */
 function configKey(specs: readonly ModelSpec<any>[], refitDays: number): string {
   return stableStringify({ specs: specs.map((s) => ({ name: s.name, hyper: s.hyper })), refitDays });
+}
+
+/** The registry `start` and `serve` use (MLFLOW_TRACKING_URI, else the built-in server). */
+const registryOf = (ctx: TaskContext) => new Registry(trackingClientFor(ctx.cfg, ctx.wh, ctx.lake));
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** The complete training run a previous try of this DAG run logged for this artifact, if any. */
+async function loggedRun(registry: Registry, dagRun: string, artifact: ModelArtifact): Promise<string | undefined> {
+  const experiment = await registry.client.getExperimentByName(TRAINING_EXPERIMENT);
+  if (!experiment) return undefined;
+  const { runs } = await registry.client.searchRuns({
+    experimentIds: [experiment.experiment_id],
+    filter: `tags.\`${DAG_RUN_TAG}\` = ${quote(dagRun)} and tags.\`${RUN_TAGS.fingerprint}\` = ${quote(artifact.trainingData.fingerprint)} and params.model = ${quote(artifact.kind)}`,
+    maxResults: 1,
+  });
+  return runs[0]?.info.run_id;
+}
+
+async function finishIfRunning(registry: Registry, runId: string | undefined): Promise<void> {
+  if (runId && (await registry.client.getRun(runId)).info.status === 'RUNNING') await registry.client.finishRun(runId);
 }
 
 interface Evaluated {
@@ -42,34 +86,17 @@ interface Evaluated {
   perLeague: BacktestResult[];
 }
 
-export interface Gate {
-  name: string;
-  passed: boolean;
-  detail: string;
-}
-
-export function promotionGates(e: Pick<Evaluated, 'best' | 'evaluation' | 'perLeague'>, champion?: { metrics: Record<string, unknown> }): Gate[] {
-  const cand = e.evaluation.models[e.best]!;
-  const gap = cand.rps - e.evaluation.market.rps;
-  const gates: Gate[] = [
-    { name: 'enough_matches', passed: e.evaluation.matches >= GATES.minMatches, detail: `${e.evaluation.matches} evaluated matches (need ${GATES.minMatches})` },
-    { name: 'near_market', passed: gap <= GATES.maxRpsGapToMarket, detail: `RPS ${cand.rps.toFixed(4)} vs market ${e.evaluation.market.rps.toFixed(4)} (gap ${gap.toFixed(4)}, max ${GATES.maxRpsGapToMarket})` },
-  ];
-  const seasonsOf = (p: unknown) => stableStringify(((p as BacktestResult[] | undefined) ?? []).map((r) => [r.league, r.season, r.matches]));
-  const champRps = (champion?.metrics.pooled as { rps?: number } | undefined)?.rps;
-  if (champion && champRps !== undefined && seasonsOf(champion.metrics.perLeague) === seasonsOf(e.perLeague)) {
-    gates.push({ name: 'no_regression', passed: cand.rps <= champRps + GATES.regressionTolerance, detail: `RPS ${cand.rps.toFixed(4)} vs champion ${champRps.toFixed(4)} on the same matches` });
-  } else {
-    gates.push({ name: 'no_regression', passed: true, detail: champion ? 'champion was evaluated on other matches; not comparable' : 'no champion yet' });
-  }
-  return gates;
+interface Registered {
+  version: number;
+  kind: string;
+  runId: string | null;
 }
 
 const runKey = (runId: string) => runId.replace(/[^A-Za-z0-9._=@+-]/g, '_');
 
 export const trainWeekly = defineDag({
   id: 'train_weekly',
-  description: 'evaluate the models walk-forward, train the best, register it, promote it if the gates pass',
+  description: 'evaluate the models walk-forward, train the best, register it with its training run, promote it if it beats the champion on the same matches',
   schedule: '@weekly',
   startDate: new Date('2024-01-07T00:00:00Z'),
   catchup: false,
@@ -80,14 +107,21 @@ export const trainWeekly = defineDag({
       id: 'evaluate',
       executionTimeoutMs: 4 * 3600_000,
       async run(ctx): Promise<Evaluated> {
-        const specs = selectModelSpecs(ctx.cfg.models.split(','), {}, { tune: false });
+        const specs = evaluatedSpecs(ctx.cfg);
         const fingerprint = await dataFingerprint(ctx.wh.db);
         const key = configKey(specs, ctx.cfg.refitDays);
-        const registry = new Registry(ctx.wh, ctx.lake);
-        const current = await registry.byAlias(REGISTERED_MODEL, 'champion');
-        const readable = async () => registry.loadArtifact(current!).then(() => true, () => false);
-        if (current && current.dataFingerprint === fingerprint && current.metrics.configKey === key && (await readable())) {
-          ctx.skip(`champion ${REGISTERED_MODEL} v${current.version} was trained on the same data and configuration`);
+        const registry = registryOf(ctx);
+        const current = await registry.byAlias(REGISTERED_MODEL, CHAMPION);
+        const done = current && (await alreadyTrained(registry, REGISTERED_MODEL, fingerprint, key));
+        // A version whose promote never finished has no decision yet: this run trains and decides again.
+        const decided = done && (done.version === current!.version || done.tags[PROMOTION_TAGS.decision] !== undefined);
+        const servable = async (v: ModelVersion) => registry.loadArtifact(v).then(() => true, () => false);
+        if (current && done && decided && (await servable(current))) {
+          ctx.skip(
+            done.version === current.version
+              ? `champion ${REGISTERED_MODEL} v${current.version} was trained on the same data and configuration`
+              : `${REGISTERED_MODEL} v${done.version} was trained on the same data and configuration (${done.tags[PROMOTION_TAGS.decision]}: ${done.tags[PROMOTION_TAGS.reason] ?? 'no reason recorded'}); champion v${current.version} stays`,
+          );
         }
         const targets = await evaluationSeasons(ctx.wh);
         if (!targets.length) throw new Error('the warehouse holds no finished season to evaluate on; run ingest_daily first');
@@ -111,8 +145,7 @@ export const trainWeekly = defineDag({
       executionTimeoutMs: 2 * 3600_000,
       async run(ctx) {
         const e = (await ctx.pull<Evaluated>('evaluate'))!;
-        const spec = modelSpecs().find((s) => s.name === e.best);
-        if (!spec) throw new Error(`model "${e.best}" chosen by evaluate is no longer defined`);
+        const spec = chosenSpec(ctx.cfg, e.best);
         const metrics = { configKey: e.configKey, evaluation: e.evaluation, perLeague: e.perLeague, pooled: e.evaluation.models[e.best], marketPooled: e.evaluation.market, dagRun: `${ctx.dagId}/${ctx.runId}` };
         const [artifact] = await trainAll(ctx.wh, [spec], { [e.best]: metrics }, (league, i, n) => ctx.log(`fit ${e.best} ${league} (${i + 1}/${n})`));
         const key = `orchestration/${ctx.dagId}/${runKey(ctx.runId)}/${e.best}.json`;
@@ -124,17 +157,34 @@ export const trainWeekly = defineDag({
     {
       id: 'register',
       deps: ['train'],
-      async run(ctx) {
+      async run(ctx): Promise<Registered> {
+        const e = (await ctx.pull<Evaluated>('evaluate'))!;
         const t = (await ctx.pull<{ artifactKey: string; kind: string }>('train'))!;
         const bytes = await ctx.lake.get(t.artifactKey);
         if (!bytes) throw new Error(`artifact ${t.artifactKey} is missing from the lake (${ctx.lake.location}); clear train to rebuild it`);
         const artifact = parseArtifact(new TextDecoder().decode(bytes), t.artifactKey);
-        const registry = new Registry(ctx.wh, ctx.lake);
-        const tag = `${ctx.dagId}/${ctx.runId}`;
-        const previous = (await registry.list(REGISTERED_MODEL)).find((v) => v.metrics.dagRun === tag && v.dataFingerprint === artifact.trainingData.fingerprint && v.kind === artifact.kind);
-        const version = previous ?? (await registry.register(artifact));
-        ctx.log(`${previous ? 'already registered' : 'registered'} ${REGISTERED_MODEL} v${version.version} (${version.kind})`);
-        return { version: version.version, kind: version.kind };
+        const registry = registryOf(ctx);
+        const dagRun = `${ctx.dagId}/${ctx.runId}`;
+        const previous = (await registry.list(REGISTERED_MODEL)).find((v) => v.metrics.dagRun === dagRun && v.dataFingerprint === artifact.trainingData.fingerprint && v.kind === artifact.kind);
+        if (previous) {
+          if (previous.runId && (await registry.client.getRun(previous.runId)).info.status !== 'FINISHED') await registry.client.finishRun(previous.runId);
+          ctx.log(`already registered ${REGISTERED_MODEL} v${previous.version} (${previous.kind}, training run ${previous.runId ?? 'none'})`);
+          return { version: previous.version, kind: previous.kind, runId: previous.runId ?? null };
+        }
+        const logged = await loggedRun(registry, dagRun, artifact);
+        const runId =
+          logged ??
+          (await logTraining({ cfg: ctx.cfg, registry, artifact, evaluation: e.evaluation, perSeason: e.perLeague, startTime: Date.now(), tags: { [DAG_RUN_TAG]: dagRun } }));
+        try {
+          const version = await registry.register(artifact, { runId });
+          await registry.client.finishRun(runId);
+          ctx.log(`registered ${REGISTERED_MODEL} v${version.version} (${version.kind}) with training run ${runId}${logged ? ' (logged by an earlier try)' : ''}`);
+          return { version: version.version, kind: version.kind, runId };
+        } catch (err) {
+          // A retry reuses the run (and finishes it); after the last try it is marked failed.
+          if (ctx.tryNumber >= ctx.maxTries) await registry.client.finishRun(runId, 'FAILED').catch(() => {});
+          throw err;
+        }
       },
     },
     {
@@ -142,19 +192,31 @@ export const trainWeekly = defineDag({
       deps: ['register'],
       async run(ctx) {
         const e = (await ctx.pull<Evaluated>('evaluate'))!;
-        const r = (await ctx.pull<{ version: number }>('register'))!;
-        const registry = new Registry(ctx.wh, ctx.lake);
-        const champion = await registry.byAlias(REGISTERED_MODEL, 'champion');
-        if (champion?.version === r.version) return { champion: r.version, gates: [] };
-        // The champion's full evaluation is in its artifact (the version only keeps headline metrics).
-        const champArtifact = champion ? await registry.loadArtifact(champion).catch(() => undefined) : undefined;
-        const gates = promotionGates(e, champArtifact ?? champion);
-        for (const g of gates) ctx.log(`gate ${g.name}: ${g.passed ? 'pass' : 'FAIL'} (${g.detail})`);
-        const failed = gates.filter((g) => !g.passed);
-        if (failed.length) ctx.skip(`v${r.version} not promoted: ${failed.map((g) => `${g.name} (${g.detail})`).join('; ')}`);
-        await registry.setAlias(REGISTERED_MODEL, 'champion', r.version);
-        ctx.log(`${REGISTERED_MODEL} v${r.version} is now @champion${champion ? ` (was v${champion.version})` : ''}`);
-        return { champion: r.version, previous: champion?.version ?? null, gates };
+        const r = (await ctx.pull<Registered>('register'))!;
+        const registry = registryOf(ctx);
+        const candidate = await registry.get(REGISTERED_MODEL, r.version);
+        const current = await registry.byAlias(REGISTERED_MODEL, CHAMPION);
+        if (current?.version === candidate.version) {
+          // An earlier try promoted it; its decision is in the tags already.
+          ctx.log(`${REGISTERED_MODEL} v${candidate.version} is already @${CHAMPION} (${candidate.tags[PROMOTION_TAGS.reason] ?? 'no reason recorded'})`);
+          return { champion: candidate.version, previous: Number(candidate.tags[PROMOTION_TAGS.previous]) || null, reason: candidate.tags[PROMOTION_TAGS.reason] ?? null };
+        }
+        const seasons = e.perLeague.map((s) => ({ league: s.league, season: s.season }));
+        ctx.log(`gate: v${candidate.version} (${e.best}) against ${current ? `champion v${current.version} (${current.kind})` : 'no champion'} on ${seasons.map((s) => `${s.league} ${s.season}`).join(', ')}`);
+        const outcome = await gateAndPromote({
+          registry,
+          wh: ctx.wh,
+          candidate,
+          candidateSpec: chosenSpec(ctx.cfg, e.best),
+          seasons,
+          refitDays: ctx.cfg.refitDays,
+          policy: promotionPolicy(ctx.cfg),
+          at: new Date(),
+          ...(candidate.runId ? { runId: candidate.runId } : {}),
+        });
+        if (!outcome.decision.promote) ctx.skip(`v${candidate.version} not promoted: ${outcome.decision.reason}`);
+        ctx.log(`${REGISTERED_MODEL} v${candidate.version} is now @${CHAMPION}${current ? ` (was v${current.version})` : ''}: ${outcome.decision.reason}`);
+        return { champion: candidate.version, previous: current?.version ?? null, reason: outcome.decision.reason };
       },
     },
   ],
