@@ -13,50 +13,26 @@
  * E0 2015-16..2022-23 (the headline), the other leagues, and everything pooled.
  * `--quick` runs only E0 2015-16..2022-23; `--e0` only E0 (every season after the first).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFootballDataCsv } from '../src/ingest/football-data/parse.ts';
 import { isoToDay } from '../src/domain/types.ts';
-import { toBacktestMatch } from '../src/orchestrate/stages/backtest.ts';
-import type { ModelMatchRow } from '../src/warehouse/queries.ts';
 import { buildFeatureTable, modelSpecs, type TrainingMatch } from '../src/ml/index.ts';
 import { runLeagueBacktest, type BacktestMatch } from '../src/ml/backtest.ts';
 import { qualityReport, type ForecastRecord, type QualityReport } from '../src/ml/quality.ts';
 import { bestModel, isMarketAware } from '../src/ml/quality-report.ts';
 import { seasonCutoff } from '../src/ml/seasons.ts';
+import { bundledMatches } from '../test/quality/helpers.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.join(ROOT, 'data', 'football-data');
 const quick = process.argv.includes('--quick');
 const e0Only = process.argv.includes('--e0');
 
+/** Every bundled season of `league`, ids from `firstId`. */
 function loadLeague(league: string, firstId: number): BacktestMatch[] {
-  const out: BacktestMatch[] = [];
-  let id = firstId;
-  for (const f of readdirSync(path.join(DATA, league)).sort()) {
-    if (!f.endsWith('.csv')) continue;
-    const p = parseFootballDataCsv(readFileSync(path.join(DATA, league, f), 'utf8'), f);
-    for (const m of p.matches) {
-      const row: ModelMatchRow = {
-        id: id++,
-        league,
-        season: p.season,
-        day: isoToDay(m.date),
-        home: m.home,
-        away: m.away,
-        homeGoals: m.fthg,
-        awayGoals: m.ftag,
-        stats: {
-          home: { shots: m.stats.home.shots, shotsOnTarget: m.stats.home.shotsOnTarget, corners: m.stats.home.corners, xg: null },
-          away: { shots: m.stats.away.shots, shotsOnTarget: m.stats.away.shotsOnTarget, corners: m.stats.away.corners, xg: null },
-        },
-        prices: m.odds.map((o) => ({ matchId: id - 1, ...o })),
-      };
-      out.push(toBacktestMatch(row));
-    }
-  }
-  return out.sort((a, b) => a.day - b.day || a.id - b.id);
+  const seasons = readdirSync(path.join(DATA, league)).filter((f) => f.endsWith('.csv')).sort().map((f) => f.slice(0, -'.csv'.length));
+  return bundledMatches(league, seasons, firstId, DATA);
 }
 
 const cpuS = () => {

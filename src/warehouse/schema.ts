@@ -82,21 +82,6 @@ export interface OddsTotalsTable {
   over: number;
   under: number;
 }
-export interface ModelVersionsTable {
-  name: string;
-  version: number;
-  kind: string;
-  artifact_key: string;
-  data_fingerprint: string;
-  metrics: JSONColumnType<Record<string, unknown>>;
-  created_at: Timestamp;
-}
-export interface ModelAliasesTable {
-  name: string;
-  alias: string;
-  version: number;
-  updated_at: Timestamp;
-}
 
 export interface Database {
   competitions: CompetitionsTable;
@@ -108,8 +93,6 @@ export interface Database {
   match_stats: MatchStatsTable;
   odds: OddsTable;
   odds_totals: OddsTotalsTable;
-  model_versions: ModelVersionsTable;
-  model_aliases: ModelAliasesTable;
   // Experiment tracking and model registry (migration 003_tracking; row types in src/tracking/store/tables.ts).
   tracking_experiments: import('../tracking/store/tables.ts').TrackingExperimentsTable;
   tracking_experiment_tags: import('../tracking/store/tables.ts').TrackingExperimentTagsTable;

@@ -10,12 +10,17 @@ import { simulateLeague } from '../ml/league.ts';
 import { mulberry32, poisson } from '../ml/prng.ts';
 import { marketsFromGrid, scoreGrid } from '../../src/ml/score-grid.ts';
 
-/** Bundled seasons of a league (e.g. ['2020-2021', '2021-2022']) as backtest matches, ids from `firstId`. */
-export function bundledMatches(league: string, seasons: readonly string[], firstId = 1): BacktestMatch[] {
+/**
+ * Bundled seasons of a league (e.g. ['2020-2021', '2021-2022']) as backtest matches, ids from
+ * `firstId` in file order, sorted by day then id. `dir` holds one folder per league of
+ * `<season>.csv` files (default: data/football-data under the working directory). Also used by
+ * bench/quality.ts.
+ */
+export function bundledMatches(league: string, seasons: readonly string[], firstId = 1, dir = path.join('data', 'football-data')): BacktestMatch[] {
   const out: BacktestMatch[] = [];
   let id = firstId;
   for (const s of seasons) {
-    const file = path.join('data', 'football-data', league, `${s}.csv`);
+    const file = path.join(dir, league, `${s}.csv`);
     const p = parseFootballDataCsv(readFileSync(file, 'utf8'), file);
     for (const m of p.matches) {
       out.push(

@@ -7,4 +7,5 @@ export const migrations: Record<string, Migration> = {
   '002_whoscored': await import('./002_whoscored.ts'),
   '003_tracking': await import('./003_tracking.ts'),
   '004_orchestration': await import('./004_orchestration.ts'),
+  '005_drop_legacy_registry': await import('./005_drop_legacy_registry.ts'),
 };
