@@ -1,6 +1,15 @@
 /** The per-match detail tables a match centre fills: statistics, lineups, formations. */
 import type { WsMatchCentre } from './records.ts';
 import type { WsTrx } from './schema.ts';
+import { sql, type RawBuilder } from 'kysely';
+
+const TEAM_STAT_COLUMNS = ['shots', 'shots_on_target', 'shots_blocked', 'shots_off_target', 'big_chances', 'big_chances_scored', 'passes', 'passes_accurate', 'possession', 'corners', 'fouls', 'yellow_cards', 'red_cards', 'xg_proxy', 'goals'] as const;
+const LINEUP_COLUMNS = ['side', 'player_name', 'shirt_no', 'position', 'starter', 'man_of_the_match'] as const;
+
+/** `do update set c = excluded.c` for each of `columns` (a re-parsed page replaces its rows' values). */
+function fromExcluded<C extends string>(columns: readonly C[]): Record<C, RawBuilder<any>> {
+  return Object.fromEntries(columns.map((c) => [c, sql.ref<any>(`excluded.${c}`)])) as Record<C, RawBuilder<any>>;
+}
 
 export async function loadMatchDetails(trx: WsTrx, matchId: number, m: WsMatchCentre): Promise<void> {
   const sides = ['home', 'away'] as const;
@@ -52,23 +61,7 @@ export async function loadMatchDetails(trx: WsTrx, matchId: number, m: WsMatchCe
       }),
     )
     .onConflict((oc) =>
-      oc.columns(['match_id', 'side']).doUpdateSet((eb) => ({
-        shots: eb.ref('excluded.shots'),
-        shots_on_target: eb.ref('excluded.shots_on_target'),
-        shots_blocked: eb.ref('excluded.shots_blocked'),
-        shots_off_target: eb.ref('excluded.shots_off_target'),
-        big_chances: eb.ref('excluded.big_chances'),
-        big_chances_scored: eb.ref('excluded.big_chances_scored'),
-        passes: eb.ref('excluded.passes'),
-        passes_accurate: eb.ref('excluded.passes_accurate'),
-        possession: eb.ref('excluded.possession'),
-        corners: eb.ref('excluded.corners'),
-        fouls: eb.ref('excluded.fouls'),
-        yellow_cards: eb.ref('excluded.yellow_cards'),
-        red_cards: eb.ref('excluded.red_cards'),
-        xg_proxy: eb.ref('excluded.xg_proxy'),
-        goals: eb.ref('excluded.goals'),
-      })),
+      oc.columns(['match_id', 'side']).doUpdateSet(fromExcluded(TEAM_STAT_COLUMNS)),
     )
     .execute();
 
@@ -90,14 +83,7 @@ export async function loadMatchDetails(trx: WsTrx, matchId: number, m: WsMatchCe
         })),
       )
       .onConflict((oc) =>
-        oc.columns(['match_id', 'player_id']).doUpdateSet((eb) => ({
-          side: eb.ref('excluded.side'),
-          player_name: eb.ref('excluded.player_name'),
-          shirt_no: eb.ref('excluded.shirt_no'),
-          position: eb.ref('excluded.position'),
-          starter: eb.ref('excluded.starter'),
-          man_of_the_match: eb.ref('excluded.man_of_the_match'),
-        })),
+        oc.columns(['match_id', 'player_id']).doUpdateSet(fromExcluded(LINEUP_COLUMNS)),
       )
       .execute();
   }
