@@ -116,8 +116,7 @@ export async function runPipeline(cfg: Config, wh: Warehouse, lake: ObjectStore)
     wh,
     specs.filter((s) => s.name === best),
     { [best]: metricsFor(best) },
-    undefined,
-    trainingView(matches), // the matches evaluation read, without prices
+    { matches: trainingView(matches) }, // the matches evaluation read, without prices
   );
   bar.update(1, best);
   bar.stop();

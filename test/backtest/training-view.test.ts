@@ -17,7 +17,7 @@ test('training on the matches evaluation read gives the same artifact as reading
     for (const list of view.values()) for (const m of list) assert.ok(!('prices' in m) && !('preOdds' in m), 'a training match carries no market data');
     const specs = selectModelSpecs(['elo', 'dixon-coles'], {}, { tune: false });
     const reread = (await trainAll(wh, specs, {})).map((a) => serialiseArtifact(a).sha256);
-    const reused = (await trainAll(wh, specs, {}, undefined, view)).map((a) => serialiseArtifact(a).sha256);
+    const reused = (await trainAll(wh, specs, {}, { matches: view })).map((a) => serialiseArtifact(a).sha256);
     assert.deepEqual(reused, reread);
   } finally {
     await wh.close();

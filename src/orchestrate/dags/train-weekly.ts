@@ -147,7 +147,7 @@ export const trainWeekly = defineDag({
         const e = (await ctx.pull<Evaluated>('evaluate'))!;
         const spec = chosenSpec(ctx.cfg, e.best);
         const metrics = { configKey: e.configKey, evaluation: e.evaluation, perLeague: e.perLeague, pooled: e.evaluation.models[e.best], marketPooled: e.evaluation.market, dagRun: `${ctx.dagId}/${ctx.runId}` };
-        const [artifact] = await trainAll(ctx.wh, [spec], { [e.best]: metrics }, (league, i, n) => ctx.log(`fit ${e.best} ${league} (${i + 1}/${n})`));
+        const [artifact] = await trainAll(ctx.wh, [spec], { [e.best]: metrics }, { onLeague: (league, i, n) => ctx.log(`fit ${e.best} ${league} (${i + 1}/${n})`) });
         const key = `orchestration/${ctx.dagId}/${runKey(ctx.runId)}/${e.best}.json`;
         await ctx.lake.put(key, serialiseArtifact(artifact!).bytes);
         ctx.log(`artifact ${key} (${artifact!.trainingData.matches} training matches)`);

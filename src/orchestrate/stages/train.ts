@@ -14,9 +14,11 @@ export async function trainAll(
   wh: Warehouse,
   specs: readonly ModelSpec<any>[],
   metricsByModel: Record<string, Record<string, unknown>>,
-  onLeague?: (league: string, i: number, n: number) => void,
-  /** Every league's finished matches (trainingMatchesByLeague), when the caller has read them already. */
-  byLeagueRead?: Map<string, TrainingMatch[]>,
+  opts: {
+    onLeague?: (league: string, i: number, n: number) => void;
+    /** Every league's finished matches (trainingMatchesByLeague), when the caller has read them already. */
+    matches?: Map<string, TrainingMatch[]>;
+  } = {},
 ): Promise<ModelArtifact[]> {
   const leagues = Object.keys(await leagueSeasons(wh.db));
   const fingerprint = await dataFingerprint(wh.db);
@@ -40,9 +42,9 @@ export async function trainAll(
       metrics: metricsByModel[s.name] ?? {},
     });
   }
-  const byLeague = byLeagueRead ?? (await trainingMatchesByLeague(wh));
+  const byLeague = opts.matches ?? (await trainingMatchesByLeague(wh));
   for (const [i, league] of leagues.entries()) {
-    onLeague?.(league, i, leagues.length);
+    opts.onLeague?.(league, i, leagues.length);
     const matches = await leagueMatches(wh.db, league);
     const finished: TrainingMatch[] = byLeague.get(league) ?? [];
     if (finished.length === 0) continue;
