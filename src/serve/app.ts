@@ -2,13 +2,15 @@
  * The HTTP API (Fastify, schema-first, OpenAPI at /docs). Predictions come from the champion
  * model held in memory; the warehouse is touched only by /readyz.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Predictor } from './predictor.ts';
 import { PredictionInputError } from './predictor.ts';
 import { createMetrics, type ApiMetrics } from './metrics.ts';
+import { MetricsLogController } from './request-metrics.ts';
+import { lazyChildLoggerFactory } from './request-logger.ts';
 import { mlflowPlugin, type TrackingDeps } from '../tracking/server/plugin.ts';
 
 export interface AppDeps {
@@ -50,41 +52,20 @@ const PredictionResponse = Type.Object({
   model: Type.Object({ name: Type.String(), version: Type.Integer(), kind: Type.String() }),
 });
 
-function statusClass(code: number): string {
-  return `${Math.floor(code / 100)}xx`;
-}
-
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; metrics: ApiMetrics }> {
   const metrics = deps.metrics ?? createMetrics();
   const { predictor } = deps;
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'warn' },
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new MetricsLogController(metrics.http),
+    childLoggerFactory: lazyChildLoggerFactory,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   metrics.modelInfo.set({ model_name: predictor.artifact.name, version: String(predictor.version), alias: 'champion', kind: predictor.artifact.kind }, 1);
   metrics.modelLoaded.set((deps.now ?? Date.now)() / 1000);
 
-  // Labelled children are cached per (method, route, status): the label hashing of prom-client
-  // is the most expensive part of the hot path otherwise.
-  const requestChildren = new Map<string, { inc: () => void }>();
-  const durationChildren = new Map<string, { observe: (v: number) => void }>();
-  app.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions.url ?? 'none';
-    const status = statusClass(reply.statusCode);
-    const rk = `${req.method} ${route} ${status}`;
-    let r = requestChildren.get(rk);
-    if (!r) requestChildren.set(rk, (r = metrics.requests.labels({ method: req.method, route, status })));
-    r.inc();
-    const dk = `${req.method} ${route}`;
-    let d = durationChildren.get(dk);
-    if (!d) durationChildren.set(dk, (d = metrics.duration.labels({ method: req.method, route })));
-    d.observe(reply.elapsedTime / 1000);
-    done();
-  });
-
-  app.setErrorHandler((err: FastifyError, _req, reply) => {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof PredictionInputError) {
       return reply.code(422).send({ error: 'invalid_input', message: err.message, field: err.field, suggestions: err.suggestions });
     }
@@ -99,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
       return reply.code(400).send({ error: 'bad_request', message, field });
     }
     const code = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (code === 500) app.log.error(err);
+    if (code === 500) req.log.error({ err }, 'request failed');
     return reply.code(code).send({ error: code === 500 ? 'internal_error' : 'bad_request', message: code === 500 ? 'internal error' : err.message });
   });
 
@@ -111,8 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const byOutcome = (o: 'H' | 'D' | 'A') => metrics.predictions.labels({ model_name: predictor.artifact.name, model_version: String(predictor.version), predicted_outcome: o });
-  const predictionsByOutcome = { H: byOutcome('H'), D: byOutcome('D'), A: byOutcome('A') };
+  const predictionsByOutcome = metrics.predictions.forModel(predictor.artifact.name, String(predictor.version));
 
   app.post('/v1/predictions', {
     schema: {
@@ -124,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
       const r = predictor.predict(req.body);
       const p = r.prediction.probabilities;
       const outcome = p.home >= p.draw && p.home >= p.away ? 'H' : p.draw >= p.away ? 'D' : 'A';
-      predictionsByOutcome[outcome].inc();
+      predictionsByOutcome[outcome].count++;
       return {
         league: r.league,
         home: r.home,

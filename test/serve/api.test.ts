@@ -122,3 +122,46 @@ test('GET /metrics: RED per route, predictions by outcome, model info', async ()
   assert.match(text, /model_predictions_total\{model_name="time2bet",model_version="\d+",predicted_outcome="H"\} \d+/);
   assert.match(text, /model_info\{model_name="time2bet",version="\d+",alias="champion",kind="dixon-coles"\} 1/);
 });
+
+test('GET /metrics counts every response exactly: per route and status class, latency histogram, predictions by outcome', async () => {
+  const artifact = await t.registry.loadArtifact(t.champion);
+  const { aliases } = await teamDirectory(t.wh.db);
+  const fresh = (await buildApp({ predictor: new Predictor(artifact, t.champion.version, modelSpecs(), aliases), ping: async () => true, logLevel: 'silent' })).app;
+  try {
+    const post = (body: unknown) => fresh.inject({ method: 'POST', url: '/v1/predictions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    const outcomes = { H: 0, D: 0, A: 0 };
+    for (const [home, away] of [['Arsenal', 'Chelsea'], ['Man City', 'Bournemouth'], ['Fulham', 'Liverpool']]) {
+      const p = (await post({ home, away })).json().probabilities;
+      outcomes[p.home >= p.draw && p.home >= p.away ? 'H' : p.draw >= p.away ? 'D' : 'A']++;
+    }
+    assert.equal((await post({ home: 'Arsenal' })).statusCode, 400);
+    assert.equal((await post({ home: 'Arsenull', away: 'Chelsea' })).statusCode, 422);
+    assert.equal((await fresh.inject('/no/such/route')).statusCode, 404);
+    assert.equal((await fresh.inject('/healthz')).statusCode, 200);
+    const text = (await fresh.inject('/metrics')).body;
+    const value = (series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+      assert.ok(line, `no line ${series} in:\n${text.split('\n').filter((l) => l.startsWith('http_')).join('\n')}`);
+      return Number(line.slice(series.length + 1));
+    };
+    assert.equal(value('http_requests_total{method="POST",route="/v1/predictions",status="2xx"}'), 3);
+    assert.equal(value('http_requests_total{method="POST",route="/v1/predictions",status="4xx"}'), 2);
+    assert.equal(value('http_requests_total{method="GET",route="/healthz",status="2xx"}'), 1);
+    assert.equal(value('http_requests_total{method="GET",route="none",status="4xx"}'), 1);
+    assert.equal(value('http_request_duration_seconds_count{method="POST",route="/v1/predictions"}'), 5);
+    assert.equal(value('http_request_duration_seconds_bucket{le="+Inf",method="POST",route="/v1/predictions"}'), 5);
+    assert.equal(value('http_request_duration_seconds_bucket{le="2.5",method="POST",route="/v1/predictions"}'), 5, 'inject answers well within 2.5 s');
+    const sum = value('http_request_duration_seconds_sum{method="POST",route="/v1/predictions"}');
+    assert.ok(sum > 0 && sum < 5, `sum ${sum}`);
+    const buckets = text.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_bucket{') && l.includes('route="/v1/predictions"')).map((l) => Number(l.split(' ')[1]));
+    assert.equal(buckets.length, 13, '12 bounds and +Inf');
+    for (let i = 1; i < buckets.length; i++) assert.ok(buckets[i]! >= buckets[i - 1]!, 'cumulative buckets');
+    for (const o of ['H', 'D', 'A'] as const) {
+      const line = text.split('\n').find((l) => l.startsWith(`model_predictions_total{model_name="time2bet",model_version="${t.champion.version}",predicted_outcome="${o}"}`));
+      assert.equal(line ? Number(line.split(' ')[1]) : 0, outcomes[o], `predictions with outcome ${o}`);
+    }
+    assert.match(text, /# TYPE http_request_duration_seconds histogram/);
+  } finally {
+    await fresh.close();
+  }
+});
