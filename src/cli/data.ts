@@ -15,6 +15,7 @@ import { DvcRepo } from '../lake/dvc/repo.ts';
 import { openRemote, type Remote } from '../lake/dvc/remote.ts';
 import { addData, checkoutData, cloudStatus, pullData, pushData, workspaceStatus } from '../lake/dvc/data.ts';
 import { repro } from '../lake/dvc/repro.ts';
+import { assertWarehouseMatches, receiptFingerprint } from '../lake/snapshot/receipt.ts';
 import { paramsSection, registerStageCommands } from './stages.ts';
 import { say } from './progress.ts';
 
@@ -53,13 +54,16 @@ export function registerDataCommands(program: Command, cfg: () => Config): void 
     .option('--out <dir>', 'write the snapshot into this folder (replacing it) instead of the lake')
     .option('--no-features', 'leave out the feature table')
     .option('--params <file>', 'params file whose `features:` section sets the feature parameters', 'params.yaml')
+    .option('--receipt <file>', 'ingest receipt (`time2bet stage ingest --out`): refuse unless the warehouse holds exactly the data it describes')
     .option('--json', 'print {id, location, tables} as JSON')
-    .action(async (o: { out?: string; features: boolean; params?: string; json?: boolean }) => {
+    .action(async (o: { out?: string; features: boolean; params?: string; receipt?: string; json?: boolean }) => {
       const c = cfg();
       const features = o.features ? featureParams(await paramsSection(o.params, 'features')) : null;
+      const expected = o.receipt ? await receiptFingerprint(o.receipt) : undefined;
       const wh = await openConfiguredWarehouse(c);
       let snap;
       try {
+        if (expected !== undefined) await assertWarehouseMatches(wh, expected, o.receipt!);
         snap = await snapshotWarehouse(wh, features);
       } finally {
         await wh.close();

@@ -23,7 +23,7 @@ import { Registry } from '../tracking/registry.ts';
 import { openLake } from '../lake/open.ts';
 import { paramValue, readParamsFile } from '../lake/dvc/lock.ts';
 import { restoreSnapshot } from '../lake/snapshot/restore.ts';
-import { readSnapshotDir, stableJson } from '../lake/snapshot/snapshot.ts';
+import { MANIFEST_FILE, readSnapshotDir, stableJson, type SnapshotManifest } from '../lake/snapshot/snapshot.ts';
 import { buildFeatures, featureParams } from '../lake/snapshot/features.ts';
 import { fromParquet, toParquet } from '../lake/snapshot/parquet.ts';
 import { MATCH_COLUMNS } from '../lake/snapshot/tables.ts';
@@ -59,6 +59,9 @@ async function withWarehouse<T>(cfg: Config, fn: (wh: Warehouse) => Promise<T>):
 }
 
 async function withSnapshot<T>(dir: string, fn: (wh: Warehouse) => Promise<T>): Promise<T> {
+  const manifest = JSON.parse(await readFile(path.join(path.resolve(dir), MANIFEST_FILE), 'utf8')) as SnapshotManifest;
+  const matches = manifest.tables?.find((t) => t.name === 'matches')?.rows ?? 0;
+  if (matches === 0) throw new Error(`snapshot ${dir} holds no matches: it was taken of an empty warehouse; nothing to fit or evaluate`);
   const wh = await restoreSnapshot(path.resolve(dir));
   try {
     return await fn(wh);

@@ -69,6 +69,7 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd,
 const md5 = (file: string) => createHash('md5').update(readFileSync(file)).digest('hex');
 const ran = (stderr: string) => [...stderr.matchAll(/Running stage '([^']+)'/g)].map((m) => m[1]);
 const STAGES = ['ingest', 'snapshot', 'features', 'train', 'evaluate', 'register'];
+const ALWAYS_CHANGED = 'ingest:\n\talways changed';
 
 function outputs(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -99,11 +100,10 @@ test('clone + data pull + repro reproduces byte-identical models, metrics and dv
   const first = await cli(['repro'], origin, oenv);
   assert.deepEqual(ran(first.stderr), STAGES);
   const second = await cli(['repro'], origin, oenv);
-  assert.deepEqual(ran(second.stderr), [], 'a second repro runs nothing');
-  assert.match(second.stderr, /Data and pipelines are up to date\./);
+  assert.deepEqual(ran(second.stderr), ['ingest'], 'a second repro runs only the always-changed ingest, whose receipt is unchanged');
   assert.match((await cli(['data', 'push'], origin, oenv)).stdout, /^\d+ files pushed to store/);
   assert.match((await cli(['data', 'status', '--cloud'], origin, oenv)).stdout, /Cache and remote 'store' are in sync\./);
-  assert.match((await cli(['data', 'status'], origin, oenv)).stdout, /Data and pipelines are up to date\./);
+  assert.equal((await cli(['data', 'status'], origin, oenv)).stdout.trim(), ALWAYS_CHANGED);
   // The remote holds DVC 3's layout only.
   assert.ok((await s3.store('time2bet').list('')).every((k) => /^files\/md5\/[0-9a-f]{2}\/[0-9a-f]{30}(\.dir)?$/.test(k)));
   git(origin, 'add', '-A');
@@ -121,7 +121,8 @@ test('clone + data pull + repro reproduces byte-identical models, metrics and dv
   const pulled = await cli(['data', 'pull'], clone, cenv);
   assert.match(pulled.stdout, /files fetched from store; 4 restored/);
   assert.deepEqual(outputs(clone), expected);
-  assert.deepEqual(ran((await cli(['repro'], clone, cenv)).stderr), []);
+  assert.deepEqual(ran((await cli(['repro'], clone, cenv)).stderr), ['ingest'], "only ingest, which loads the clone's warehouse");
+  assert.deepEqual(outputs(clone), expected);
 
   // Recompute everything from the pulled raw data in the clone's own, empty warehouse.
   const forced = await cli(['repro', '--force'], clone, cenv);
@@ -131,7 +132,49 @@ test('clone + data pull + repro reproduces byte-identical models, metrics and dv
 
   // One param: only the stage that reads it.
   writeFileSync(path.join(clone, 'params.yaml'), readFileSync(path.join(clone, 'params.yaml'), 'utf8').replace('form_window: 5', 'form_window: 3'));
-  assert.deepEqual(ran((await cli(['repro'], clone, cenv)).stderr), ['features']);
+  assert.deepEqual(ran((await cli(['repro'], clone, cenv)).stderr), ['ingest', 'features']);
   assert.notEqual(md5(path.join(clone, 'data/features.parquet')), expected['data/features.parquet']);
   assert.equal(md5(path.join(clone, 'models/elo.json')), expected['models/elo.json']);
+});
+
+test('a fresh clone without the remote: repro recomputes every stage from the CSVs in git and matches the committed dvc.lock', { timeout: 30 * 60_000 }, async () => {
+  // Reuses the origin committed by the test above (node:test runs a file's tests in order).
+  const origin = path.join(work, 'origin');
+  const expected = outputs(origin);
+  const bare = path.join(work, 'bare-clone');
+  git(work, 'clone', '-q', origin, bare);
+  // Without `data pull` the CSVs are missing too: put them back as a user copying them would.
+  for (const s of ['2021-2022', '2022-2023']) {
+    mkdirSync(path.join(bare, 'data/football-data/E0'), { recursive: true });
+    copyFileSync(path.join(origin, `data/football-data/E0/${s}.csv`), path.join(bare, `data/football-data/E0/${s}.csv`));
+  }
+  const r = await cli(['repro'], bare, env(path.join(work, 'bare-home')));
+  // ingest loads the empty warehouse before the snapshot reads it; the cached outs are rebuilt;
+  // evaluate and register find their committed outs (metrics.json, registered.json) up to date.
+  assert.deepEqual(ran(r.stderr), ['ingest', 'snapshot', 'features', 'train']);
+  assert.deepEqual(outputs(bare), expected, 'same snapshot, features, models, metrics and dvc.lock as the origin');
+  assert.equal(git(bare, 'status', '--porcelain'), '');
+});
+
+test('snapshot --receipt refuses a warehouse that does not hold the receipt\'s data, and writes nothing', { timeout: 10 * 60_000 }, async () => {
+  const dir = path.join(work, 'receipt-check');
+  mkdirSync(path.join(dir, 'csv/E0'), { recursive: true });
+  copyFileSync(path.join(ROOT, 'data/football-data/E0/2022-2023.csv'), path.join(dir, 'csv/E0/2022-2023.csv'));
+  const loaded = env(path.join(dir, 'home-loaded'));
+  await cli(['stage', 'ingest', '--from', 'csv', '--out', 'ingest.json'], dir, loaded);
+  const empty = env(path.join(dir, 'home-empty'));
+  await assert.rejects(cli(['snapshot', '--receipt', 'ingest.json', '--out', 'snap', '--no-features'], dir, empty), (e: Error) => {
+    assert.match(e.message, /the warehouse does not hold the data of the ingest receipt ingest\.json \(receipt: 380 matches, fingerprint md5:[0-9a-f]{32}:380; warehouse: 0 matches, fingerprint md5:empty:0\)/);
+    assert.match(e.message, /time2bet stage ingest/);
+    return true;
+  });
+  assert.ok(!readdirSync(dir).includes('snap'), 'no snapshot folder written');
+  await assert.rejects(cli(['snapshot', '--receipt', 'nope.json', '--out', 'snap'], dir, empty), /ingest receipt nope\.json: no such file/);
+  // The warehouse the receipt came from passes.
+  await cli(['snapshot', '--receipt', 'ingest.json', '--out', 'snap', '--no-features'], dir, loaded);
+  assert.ok(readdirSync(path.join(dir, 'snap')).includes('manifest.json'));
+  // An empty warehouse's snapshot (taken without the guard) is refused by the stages that fit on it.
+  await cli(['snapshot', '--out', 'empty-snap', '--no-features'], dir, empty);
+  await assert.rejects(cli(['stage', 'train', '--snapshot', 'empty-snap', '--out', 'models'], dir, empty), /snapshot empty-snap holds no matches/);
+  assert.ok(!readdirSync(dir).includes('models'), 'no models written');
 });
