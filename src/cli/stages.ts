@@ -58,10 +58,14 @@ async function withWarehouse<T>(cfg: Config, fn: (wh: Warehouse) => Promise<T>):
   }
 }
 
-async function withSnapshot<T>(dir: string, fn: (wh: Warehouse) => Promise<T>): Promise<T> {
-  const manifest = JSON.parse(await readFile(path.join(path.resolve(dir), MANIFEST_FILE), 'utf8')) as SnapshotManifest;
+/** features, train and evaluate on a snapshot of an empty warehouse would write results of nothing. */
+function requireMatches(manifest: SnapshotManifest, dir: string): void {
   const matches = manifest.tables?.find((t) => t.name === 'matches')?.rows ?? 0;
   if (matches === 0) throw new Error(`snapshot ${dir} holds no matches: it was taken of an empty warehouse; nothing to fit or evaluate`);
+}
+
+async function withSnapshot<T>(dir: string, fn: (wh: Warehouse) => Promise<T>): Promise<T> {
+  requireMatches(JSON.parse(await readFile(path.join(path.resolve(dir), MANIFEST_FILE), 'utf8')) as SnapshotManifest, dir);
   const wh = await restoreSnapshot(path.resolve(dir));
   try {
     return await fn(wh);
@@ -102,7 +106,8 @@ export function registerStageCommands(program: Command, cfg: () => Config): void
     .requiredOption('--out <file>', 'Parquet file to write')
     .option(...PARAMS_OPT)
     .action(async (o: { snapshot: string; out: string; params?: string }) => {
-      const { files } = await readSnapshotDir(path.resolve(o.snapshot));
+      const { manifest, files } = await readSnapshotDir(path.resolve(o.snapshot));
+      requireMatches(manifest, o.snapshot);
       const matches = await fromParquet(files.get('matches')!, MATCH_COLUMNS);
       const table = buildFeatures(matches, featureParams(await paramsSection(o.params, 'features')));
       await writeOut(o.out, toParquet(table));

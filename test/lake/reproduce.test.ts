@@ -176,5 +176,7 @@ test('snapshot --receipt refuses a warehouse that does not hold the receipt\'s d
   // An empty warehouse's snapshot (taken without the guard) is refused by the stages that fit on it.
   await cli(['snapshot', '--out', 'empty-snap', '--no-features'], dir, empty);
   await assert.rejects(cli(['stage', 'train', '--snapshot', 'empty-snap', '--out', 'models'], dir, empty), /snapshot empty-snap holds no matches/);
+  await assert.rejects(cli(['stage', 'features', '--snapshot', 'empty-snap', '--out', 'f.parquet'], dir, empty), /snapshot empty-snap holds no matches/);
+  assert.ok(!readdirSync(dir).includes('f.parquet'), 'no feature table written');
   assert.ok(!readdirSync(dir).includes('models'), 'no models written');
 });
