@@ -13,8 +13,8 @@ import autocannon from 'autocannon';
 import { parseFootballDataCsv } from '../src/ingest/football-data/parse.ts';
 import { isoToDay } from '../src/domain/types.ts';
 import { modelSpecs } from '../src/ml/index.ts';
-import { walkForward } from '../src/ml/walk-forward.ts';
-import type { TrainingMatch } from '../src/ml/model.ts';
+import { walkForward } from '../src/ml/evaluation/walk-forward.ts';
+import type { TrainingMatch } from '../src/ml/models/model.ts';
 
 const load = (f: string) =>
   parseFootballDataCsv(readFileSync(`data/football-data/E0/${f}`, 'utf8'), f).matches.map((m, i) => ({

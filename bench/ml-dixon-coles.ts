@@ -13,9 +13,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import numeric from 'numeric';
-import type { TrainingMatch } from '../src/ml/model.ts';
-import { DIXON_COLES_DEFAULTS, dixonColesData, dixonColesSpec, type DixonColesModel } from '../src/ml/dixon-coles.ts';
-import { dixonColesObjective, packParams, parameterCount, unpackParams } from '../src/ml/dixon-coles-likelihood.ts';
+import type { TrainingMatch } from '../src/ml/models/model.ts';
+import { DIXON_COLES_DEFAULTS, dixonColesData, dixonColesSpec, type DixonColesModel } from '../src/ml/goals/dixon-coles.ts';
+import { dixonColesObjective, packParams, parameterCount, unpackParams } from '../src/ml/goals/dixon-coles-likelihood.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEASONS = ['2019-2020', '2020-2021', '2021-2022'];

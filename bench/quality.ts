@@ -18,10 +18,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isoToDay } from '../src/domain/types.ts';
 import { buildFeatureTable, modelSpecs, type TrainingMatch } from '../src/ml/index.ts';
-import { runLeagueBacktest, type BacktestMatch } from '../src/ml/backtest.ts';
-import { qualityReport, type ForecastRecord, type QualityReport } from '../src/ml/quality.ts';
-import { bestModel, isMarketAware } from '../src/ml/quality-report.ts';
-import { seasonCutoff } from '../src/ml/seasons.ts';
+import { runLeagueBacktest, type BacktestMatch } from '../src/ml/evaluation/backtest.ts';
+import { qualityReport, type ForecastRecord, type QualityReport } from '../src/ml/evaluation/quality.ts';
+import { bestModel, isMarketAware } from '../src/ml/evaluation/quality-report.ts';
+import { seasonCutoff } from '../src/ml/evaluation/seasons.ts';
 import { bundledMatches } from '../test/quality/helpers.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -16,7 +16,7 @@ import { Option, type Command } from 'commander';
 import type { Config } from '../config.ts';
 import { withContext } from './context.ts';
 import { formatReport } from './table.ts';
-import { backtestSeason, backtestSeasons, UnknownSeasonError, type SeasonsBacktest } from '../orchestrate/stages/backtest.ts';
+import { backtestSeason, backtestSeasons, UnknownSeasonError, type SeasonsBacktest } from '../stages/backtest.ts';
 import { openWarehouse, type Warehouse } from '../warehouse/db.ts';
 import { leagueSeasons } from '../warehouse/queries.ts';
 import { loadFootballDataFolder } from '../ingest/football-data/load.ts';

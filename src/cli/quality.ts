@@ -9,12 +9,12 @@ import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import { withContext } from './context.ts';
 import { say } from './progress.ts';
-import { backtestSeasons, UnknownSeasonError } from '../orchestrate/stages/backtest.ts';
+import { backtestSeasons, UnknownSeasonError } from '../stages/backtest.ts';
 import { openWarehouse, type Warehouse } from '../warehouse/db.ts';
 import { leagueSeasons } from '../warehouse/queries.ts';
 import { loadFootballDataFolder } from '../ingest/football-data/load.ts';
-import { qualityReport } from '../ml/quality.ts';
-import { plotSeries, qualityMarkdown, reliabilitySvg, type ReportSection } from '../ml/quality-report.ts';
+import { qualityReport } from '../ml/evaluation/quality.ts';
+import { plotSeries, qualityMarkdown, reliabilitySvg, type ReportSection } from '../ml/evaluation/quality-report.ts';
 import { parseSeasonRange, specsFor } from './backtest.ts';
 
 export interface QualityOptions {

@@ -1,6 +1,6 @@
 /** Start the HTTP API on the configured model version (`models:/time2bet@champion` by default). */
 import type { Context } from './context.ts';
-import { Registry } from '../tracking/registry.ts';
+import { Registry } from '../registry/registry.ts';
 import { trackingClientFor } from '../tracking/open.ts';
 import { Predictor } from '../serve/predictor.ts';
 import { buildApp } from '../serve/app.ts';

@@ -1,5 +1,5 @@
 /** The evaluation table printed by `start` and `backtest` (without --json). */
-import type { EvaluationReport } from '../ml/evaluate.ts';
+import type { EvaluationReport } from '../ml/evaluation/evaluate.ts';
 
 export function formatReport(title: string, r: EvaluationReport): string {
   const rows: string[][] = [['', 'RPS', 'log loss', 'Brier', 'accuracy']];

@@ -9,9 +9,9 @@ import { withContext, type Context } from './context.ts';
 import { say } from './progress.ts';
 import { buildTrackingServer } from '../tracking/server/standalone.ts';
 import { trackingClientFor } from '../tracking/open.ts';
-import { CHAMPION, Registry, type ModelVersion } from '../tracking/registry.ts';
-import { PROMOTION_TAGS, promoteManually, rollback } from '../tracking/promotion.ts';
-import { REGISTERED_MODEL } from '../orchestrate/stages/train.ts';
+import { CHAMPION, Registry, type ModelVersion } from '../registry/registry.ts';
+import { PROMOTION_TAGS, promoteManually, rollback } from '../registry/promotion.ts';
+import { REGISTERED_MODEL } from '../stages/train.ts';
 
 function port(v: string): number {
   const n = Number(v);

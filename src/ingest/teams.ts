@@ -10,7 +10,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../warehouse/schema.ts';
-import { TEAM_ALIASES } from './team-aliases.ts';
+import { TEAM_ALIASES } from '../domain/team-aliases.ts';
 
 /** Lower-case, trimmed, single-spaced, accents stripped, typographic apostrophes made plain. */
 export function normaliseAlias(name: string): string {

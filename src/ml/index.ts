@@ -12,15 +12,15 @@
  * data at every season cut-off (tuning.ts grids below; softmax and stacks tune their L2
  * strength the same way); a model given hyper-parameters uses them as they are.
  */
-import type { ModelSpec } from './model.ts';
-import { dixonColesSpec, type DixonColesHyper } from './dixon-coles.ts';
-import { eloSpec, type EloHyper } from './elo.ts';
-import { piSpec, type PiHyper } from './pi-ratings.ts';
-import { poissonSpec, type PoissonHyper } from './poisson.ts';
-import { diagonalPoissonSpec, type DiagonalPoissonHyper } from './diagonal-poisson.ts';
-import { softmaxSpec, type SoftmaxHyper } from './softmax-model.ts';
-import { stackedSpec, type StackHyper } from './stacking.ts';
-import { tunedSpec } from './tuning.ts';
+import type { ModelSpec } from './models/model.ts';
+import { dixonColesSpec, type DixonColesHyper } from './goals/dixon-coles.ts';
+import { eloSpec, type EloHyper } from './ratings/elo.ts';
+import { piSpec, type PiHyper } from './ratings/pi-ratings.ts';
+import { poissonSpec, type PoissonHyper } from './goals/poisson.ts';
+import { diagonalPoissonSpec, type DiagonalPoissonHyper } from './goals/diagonal-poisson.ts';
+import { softmaxSpec, type SoftmaxHyper } from './models/softmax-model.ts';
+import { stackedSpec, type StackHyper } from './models/stacking.ts';
+import { tunedSpec } from './models/tuning.ts';
 
 export interface ModelHyper {
   elo?: Partial<EloHyper>;
@@ -102,26 +102,26 @@ export function selectModelSpecs(names: readonly string[], hyper: ModelHyper = {
   return all.filter((s) => names.includes(s.name));
 }
 
-export type { FeatureTableLike, FitContext, FittedModel, ModelSpec, OosPredictions, PredictContext, Prediction, SideStats, TrainingMatch } from './model.ts';
-export { matchKey } from './model.ts';
-export * from './metrics.ts';
-export * from './demargin.ts';
-export * from './lbfgs.ts';
-export * from './ordered-logit.ts';
-export * from './poisson-regression.ts';
-export * from './score-grid.ts';
-export * from './training-data.ts';
-export * from './softmax-regression.ts';
-export * from './features.ts';
-export * from './seasons.ts';
-export * from './tuning.ts';
-export * from './calibration.ts';
-export * from './quality.ts';
-export { piSpec, piFromJSON, PiModel, PiRatings, PI_DEFAULTS, piExpectedGoals, piWeakestPrior, runPi, type PiHyper, type PiRating } from './pi-ratings.ts';
-export { poissonSpec, POISSON_DEFAULTS, type PoissonHyper } from './poisson.ts';
-export { diagonalPoissonSpec, diagonalPoissonFromJSON, DiagonalPoissonModel, DIAGONAL_POISSON_DEFAULTS, diagonalGrid, type DiagonalPoissonHyper } from './diagonal-poisson.ts';
-export { softmaxSpec, SoftmaxModel, SOFTMAX_DEFAULTS, L2_GRID, chooseL2, type SoftmaxHyper } from './softmax-model.ts';
-export { stackedSpec, StackedModel, STACK_DEFAULTS, stackRow, stackColumns, type StackHyper } from './stacking.ts';
+export type { FeatureTableLike, FitContext, FittedModel, ModelSpec, OosPredictions, PredictContext, Prediction, SideStats, TrainingMatch } from './models/model.ts';
+export { matchKey } from './models/model.ts';
+export * from './evaluation/metrics.ts';
+export * from './market/demargin.ts';
+export * from './numeric/lbfgs.ts';
+export * from './ratings/ordered-logit.ts';
+export * from './goals/poisson-regression.ts';
+export * from './goals/score-grid.ts';
+export * from './models/training-data.ts';
+export * from './models/softmax-regression.ts';
+export * from './features/index.ts';
+export * from './evaluation/seasons.ts';
+export * from './models/tuning.ts';
+export * from './evaluation/calibration.ts';
+export * from './evaluation/quality.ts';
+export { piSpec, piFromJSON, PiModel, PiRatings, PI_DEFAULTS, piExpectedGoals, piWeakestPrior, runPi, type PiHyper, type PiRating } from './ratings/pi-ratings.ts';
+export { poissonSpec, POISSON_DEFAULTS, type PoissonHyper } from './goals/poisson.ts';
+export { diagonalPoissonSpec, diagonalPoissonFromJSON, DiagonalPoissonModel, DIAGONAL_POISSON_DEFAULTS, diagonalGrid, type DiagonalPoissonHyper } from './goals/diagonal-poisson.ts';
+export { softmaxSpec, SoftmaxModel, SOFTMAX_DEFAULTS, L2_GRID, chooseL2, type SoftmaxHyper } from './models/softmax-model.ts';
+export { stackedSpec, StackedModel, STACK_DEFAULTS, stackRow, stackColumns, type StackHyper } from './models/stacking.ts';
 export {
   ELO_DEFAULTS,
   EloModel,
@@ -134,8 +134,8 @@ export {
   type EloHyper,
   type EloRecord,
   type EloRun,
-} from './elo.ts';
-export * from './dixon-coles-likelihood.ts';
+} from './ratings/elo.ts';
+export * from './goals/dixon-coles-likelihood.ts';
 export {
   DIXON_COLES_DEFAULTS,
   DixonColesModel,
@@ -148,4 +148,4 @@ export {
   type DcMarkets,
   type DixonColesHyper,
   type TeamStrength,
-} from './dixon-coles.ts';
+} from './goals/dixon-coles.ts';

@@ -4,10 +4,10 @@
  * time; a prediction is a map lookup and a cached model evaluation.
  */
 import { closest, distance } from 'fastest-levenshtein';
-import type { FittedModel, ModelSpec, Prediction } from '../ml/model.ts';
-import type { ModelArtifact } from '../tracking/artifact.ts';
+import type { FittedModel, ModelSpec, Prediction } from '../ml/models/model.ts';
+import type { ModelArtifact } from '../registry/artifact.ts';
 import { normaliseAlias } from '../ingest/teams.ts';
-import { TEAM_ALIASES } from '../ingest/team-aliases.ts';
+import { TEAM_ALIASES } from '../domain/team-aliases.ts';
 
 export class PredictionInputError extends Error {
   override name = 'PredictionInputError';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { runLeagueBacktest, type BacktestMatch } from '../../src/ml/backtest.ts';
-import { walkForward } from '../../src/ml/walk-forward.ts';
-import { MONDAY_ANCHOR } from '../../src/ml/seasons.ts';
+import { runLeagueBacktest, type BacktestMatch } from '../../src/ml/evaluation/backtest.ts';
+import { walkForward } from '../../src/ml/evaluation/walk-forward.ts';
+import { MONDAY_ANCHOR } from '../../src/ml/evaluation/seasons.ts';
 import { selectModelSpecs } from '../../src/ml/index.ts';
 import { parseFootballDataCsv } from '../../src/ingest/football-data/parse.ts';
 import { isoToDay } from '../../src/domain/types.ts';

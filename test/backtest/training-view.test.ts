@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openWarehouse } from '../../src/warehouse/db.ts';
 import { loadFootballDataFile } from '../../src/ingest/football-data/load.ts';
-import { matchesByLeague, trainingMatchesByLeague, trainingView } from '../../src/orchestrate/stages/backtest.ts';
-import { trainAll } from '../../src/orchestrate/stages/train.ts';
-import { serialiseArtifact } from '../../src/tracking/artifact.ts';
+import { matchesByLeague, trainingMatchesByLeague, trainingView } from '../../src/stages/backtest.ts';
+import { trainAll } from '../../src/stages/train.ts';
+import { serialiseArtifact } from '../../src/registry/artifact.ts';
 import { selectModelSpecs } from '../../src/ml/index.ts';
 import { bundled } from '../helpers/football-data.ts';
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { walkForward, type TargetMatch } from '../../src/ml/walk-forward.ts';
+import { walkForward, type TargetMatch } from '../../src/ml/evaluation/walk-forward.ts';
 import { modelSpecs } from '../../src/ml/index.ts';
-import type { FittedModel, ModelSpec, TrainingMatch } from '../../src/ml/model.ts';
+import type { FittedModel, ModelSpec, TrainingMatch } from '../../src/ml/models/model.ts';
 import { parseFootballDataCsv } from '../../src/ingest/football-data/parse.ts';
 import { isoToDay } from '../../src/domain/types.ts';
 

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/db.ts';
 import { loadFootballDataFile } from '../../src/ingest/football-data/load.ts';
 import { FolderStore } from '../../src/lake/folder-store.ts';
-import { Registry, type ModelVersion } from '../../src/tracking/registry.ts';
+import { Registry, type ModelVersion } from '../../src/registry/registry.ts';
 import { modelSpecs } from '../../src/ml/index.ts';
-import { REGISTERED_MODEL, trainAll } from '../../src/orchestrate/stages/train.ts';
-import type { ModelArtifact } from '../../src/tracking/artifact.ts';
+import { REGISTERED_MODEL, trainAll } from '../../src/stages/train.ts';
+import type { ModelArtifact } from '../../src/registry/artifact.ts';
 
 export interface Trained {
   wh: Warehouse;

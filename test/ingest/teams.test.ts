@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { TEAM_ALIASES } from '../../src/ingest/team-aliases.ts';
+import { TEAM_ALIASES } from '../../src/domain/team-aliases.ts';
 import { buildSeedIndex, lookupTeams, normaliseAlias, resolveTeams, seedAliases } from '../../src/ingest/teams.ts';
 import { listCsvFiles } from '../../src/ingest/football-data/load.ts';
 import { parseFootballDataCsv } from '../../src/ingest/football-data/parse.ts';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFeatures, featureParams, FEATURE_DEFAULTS } from '../../src/lake/snapshot/features.ts';
 import { toParquet, type Row } from '../../src/lake/snapshot/parquet.ts';
-import { expectedScore } from '../../src/ml/elo.ts';
+import { expectedScore } from '../../src/ml/ratings/elo.ts';
 
 let nextId = 1;
 function match(date: string, home: string, away: string, hg: number | null, ag: number | null, league = 'L1'): Row {

@@ -16,9 +16,9 @@ import { fromParquet } from '../../src/lake/snapshot/parquet.ts';
 import { readCuratedTables, MATCH_COLUMNS } from '../../src/lake/snapshot/tables.ts';
 import { restoreSnapshot } from '../../src/lake/snapshot/restore.ts';
 import { dataFingerprint, leagueMatches } from '../../src/warehouse/queries.ts';
-import { trainAll } from '../../src/orchestrate/stages/train.ts';
-import { eloSpec } from '../../src/ml/elo.ts';
-import { serialiseArtifact } from '../../src/tracking/artifact.ts';
+import { trainAll } from '../../src/stages/train.ts';
+import { eloSpec } from '../../src/ml/ratings/elo.ts';
+import { serialiseArtifact } from '../../src/registry/artifact.ts';
 
 const FILES = ['E0/2021-2022.csv', 'E0/2022-2023.csv'];
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');

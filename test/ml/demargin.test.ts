@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demargin, impliedProbabilities, multiplicative, overround, power, shin } from '../../src/ml/demargin.ts';
+import { demargin, impliedProbabilities, multiplicative, overround, power, shin } from '../../src/ml/market/demargin.ts';
 import type { Odds1x2, Probabilities } from '../../src/domain/types.ts';
 import { assertClose } from './prng.ts';
 

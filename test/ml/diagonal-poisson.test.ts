@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildDcData } from '../../src/ml/dixon-coles-likelihood.ts';
+import { buildDcData } from '../../src/ml/goals/dixon-coles-likelihood.ts';
 import {
   DIAGONAL_MAX,
   DiagonalPoissonModel,
@@ -10,8 +10,8 @@ import {
   diagonalPoissonSpec,
   packDiagonal,
   unpackDiagonal,
-} from '../../src/ml/diagonal-poisson.ts';
-import type { TrainingMatch } from '../../src/ml/model.ts';
+} from '../../src/ml/goals/diagonal-poisson.ts';
+import type { TrainingMatch } from '../../src/ml/models/model.ts';
 import { simulateLeague } from './league.ts';
 import { assertClose, mulberry32, poisson } from './prng.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import numeric from 'numeric';
-import type { TrainingMatch } from '../../src/ml/model.ts';
+import type { TrainingMatch } from '../../src/ml/models/model.ts';
 import {
   DIXON_COLES_DEFAULTS,
   DixonColesModel,
@@ -9,8 +9,8 @@ import {
   dixonColesSpec,
   weakestTeamsPrior,
   type DixonColesHyper,
-} from '../../src/ml/dixon-coles.ts';
-import { RHO_BOUND, dixonColesObjective, packParams, parameterCount, unpackParams } from '../../src/ml/dixon-coles-likelihood.ts';
+} from '../../src/ml/goals/dixon-coles.ts';
+import { RHO_BOUND, dixonColesObjective, packParams, parameterCount, unpackParams } from '../../src/ml/goals/dixon-coles-likelihood.ts';
 import { simulateLeague } from './league.ts';
 import { assertClose, mulberry32, normal, shuffled } from './prng.ts';
 

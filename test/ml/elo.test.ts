@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ELO_DEFAULTS, EloModel, eloSpec, expectedScore, goalDifferenceMultiplier, promotedPrior, runElo } from '../../src/ml/elo.ts';
-import type { TrainingMatch } from '../../src/ml/model.ts';
+import { ELO_DEFAULTS, EloModel, eloSpec, expectedScore, goalDifferenceMultiplier, promotedPrior, runElo } from '../../src/ml/ratings/elo.ts';
+import type { TrainingMatch } from '../../src/ml/models/model.ts';
 import { simulateLeague } from './league.ts';
 import { assertClose, mulberry32, shuffled } from './prng.ts';
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FEATURE_DEFAULTS, FeatureState, buildFeatureTable, featureNames, leagueTier, type Fixture } from '../../src/ml/features.ts';
-import { expectedScore } from '../../src/ml/elo.ts';
-import { PiRatings } from '../../src/ml/pi-ratings.ts';
-import type { TrainingMatch } from '../../src/ml/model.ts';
+import { FEATURE_DEFAULTS, FeatureState, buildFeatureTable, featureNames, leagueTier, type Fixture } from '../../src/ml/features/index.ts';
+import { expectedScore } from '../../src/ml/ratings/elo.ts';
+import { PiRatings } from '../../src/ml/ratings/pi-ratings.ts';
+import type { TrainingMatch } from '../../src/ml/models/model.ts';
 import { assertClose } from './prng.ts';
 
 const st = (shots: number, sot: number) => ({ shots, shotsOnTarget: sot });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import numeric from 'numeric';
-import { minimizeLbfgs, type ObjectiveFn } from '../../src/ml/lbfgs.ts';
+import { minimizeLbfgs, type ObjectiveFn } from '../../src/ml/numeric/lbfgs.ts';
 import { assertClose, mulberry32 } from './prng.ts';
 
 test('Rosenbrock: reaches the known minimum (1, 1) from (−1.2, 1)', () => {

@@ -1,5 +1,5 @@
 /** A deterministic simulated league for model tests (never used by src/). */
-import type { TrainingMatch } from '../../src/ml/model.ts';
+import type { TrainingMatch } from '../../src/ml/models/model.ts';
 import { mulberry32, normal, poisson } from './prng.ts';
 
 export interface SimulatedLeague {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accuracy, argmaxOutcome, brier, logLoss, rps, scoreAll } from '../../src/ml/metrics.ts';
+import { accuracy, argmaxOutcome, brier, logLoss, rps, scoreAll } from '../../src/ml/evaluation/metrics.ts';
 import { assertClose } from './prng.ts';
 
 const uniform = { home: 1 / 3, draw: 1 / 3, away: 1 / 3 };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Outcome } from '../../src/domain/types.ts';
-import { fitOrderedLogit, orderedLogitProbabilities } from '../../src/ml/ordered-logit.ts';
+import { fitOrderedLogit, orderedLogitProbabilities } from '../../src/ml/ratings/ordered-logit.ts';
 import { assertClose, mulberry32, normal } from './prng.ts';
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PiRatings, piExpectedGoals, piSpec, piWeakestPrior, runPi, PI_DEFAULTS, type PiModel } from '../../src/ml/pi-ratings.ts';
-import type { TrainingMatch } from '../../src/ml/model.ts';
+import { PiRatings, piExpectedGoals, piSpec, piWeakestPrior, runPi, PI_DEFAULTS, type PiModel } from '../../src/ml/ratings/pi-ratings.ts';
+import type { TrainingMatch } from '../../src/ml/models/model.ts';
 import { simulateLeague } from './league.ts';
 import { assertClose } from './prng.ts';
 

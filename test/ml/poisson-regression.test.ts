@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitPoissonRegression, poissonMean } from '../../src/ml/poisson-regression.ts';
+import { fitPoissonRegression, poissonMean } from '../../src/ml/goals/poisson-regression.ts';
 import { assertClose, mulberry32, normal, poisson } from './prng.ts';
 
 test('recovers known parameters from simulated counts', () => {

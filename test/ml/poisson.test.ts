@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { poissonSpec } from '../../src/ml/poisson.ts';
-import { dixonColesSpec, type DixonColesModel } from '../../src/ml/dixon-coles.ts';
-import type { TrainingMatch } from '../../src/ml/model.ts';
+import { poissonSpec } from '../../src/ml/goals/poisson.ts';
+import { dixonColesSpec, type DixonColesModel } from '../../src/ml/goals/dixon-coles.ts';
+import type { TrainingMatch } from '../../src/ml/models/model.ts';
 import { simulateLeague } from './league.ts';
 import { assertClose } from './prng.ts';
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { calibration } from '../../src/ml/calibration.ts';
-import { pairedGap, qualityReport, type ForecastRecord } from '../../src/ml/quality.ts';
-import { rps } from '../../src/ml/metrics.ts';
-import { qualityMarkdown, reliabilitySvg, plotSeries } from '../../src/ml/quality-report.ts';
+import { calibration } from '../../src/ml/evaluation/calibration.ts';
+import { pairedGap, qualityReport, type ForecastRecord } from '../../src/ml/evaluation/quality.ts';
+import { rps } from '../../src/ml/evaluation/metrics.ts';
+import { qualityMarkdown, reliabilitySvg, plotSeries } from '../../src/ml/evaluation/quality-report.ts';
 import type { Outcome, Probabilities } from '../../src/domain/types.ts';
 import { assertClose, mulberry32 } from './prng.ts';
 

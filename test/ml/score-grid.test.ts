@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_GOALS, marketsFromGrid, scoreGrid, tau } from '../../src/ml/score-grid.ts';
+import { MAX_GOALS, marketsFromGrid, scoreGrid, tau } from '../../src/ml/goals/score-grid.ts';
 import { assertClose } from './prng.ts';
 
 const pois = (k: number, r: number): number => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { designMatrix, fitSoftmax, softmaxLogLik, softmaxProbabilities } from '../../src/ml/softmax-regression.ts';
+import { designMatrix, fitSoftmax, softmaxLogLik, softmaxProbabilities } from '../../src/ml/models/softmax-regression.ts';
 import { assertClose, mulberry32 } from './prng.ts';
 
 test('no features: the fit is the class frequencies (closed form)', () => {

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stackedSpec, stackRow, StackedModel } from '../../src/ml/stacking.ts';
+import { stackedSpec, stackRow, StackedModel } from '../../src/ml/models/stacking.ts';
 import { eloSpec, dixonColesSpec } from '../../src/ml/index.ts';
-import { tuneAt, historySignature } from '../../src/ml/tuning.ts';
-import { seasonCutoff } from '../../src/ml/seasons.ts';
-import { walkForward } from '../../src/ml/walk-forward.ts';
-import type { TrainingMatch } from '../../src/ml/model.ts';
+import { tuneAt, historySignature } from '../../src/ml/models/tuning.ts';
+import { seasonCutoff } from '../../src/ml/evaluation/seasons.ts';
+import { walkForward } from '../../src/ml/evaluation/walk-forward.ts';
+import type { TrainingMatch } from '../../src/ml/models/model.ts';
 import { simulateLeague } from './league.ts';
 import { assertClose } from './prng.ts';
 

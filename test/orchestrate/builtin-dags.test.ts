@@ -12,10 +12,10 @@ import { backfill, triggerRun } from '../../src/orchestrate/scheduler/commands.t
 import { selectModelSpecs } from '../../src/ml/index.ts';
 import type { Config } from '../../src/config.ts';
 import type { ObjectStore } from '../../src/lake/store.ts';
-import { CHAMPION, Registry, TRAINING_EXPERIMENT } from '../../src/tracking/registry.ts';
-import { PROMOTION_TAGS } from '../../src/tracking/promotion.ts';
+import { CHAMPION, Registry, TRAINING_EXPERIMENT } from '../../src/registry/registry.ts';
+import { PROMOTION_TAGS } from '../../src/registry/promotion.ts';
 import { fromKeyValues } from '../../src/tracking/client/client.ts';
-import { REGISTERED_MODEL } from '../../src/orchestrate/stages/train.ts';
+import { REGISTERED_MODEL } from '../../src/stages/train.ts';
 import { harness, states, testConfig, tries } from './harness.ts';
 
 function dataDir(): string {

@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseFootballDataCsv } from '../../src/ingest/football-data/parse.ts';
 import { isoToDay, type Odds1x2 } from '../../src/domain/types.ts';
-import { toBacktestMatch } from '../../src/orchestrate/stages/backtest.ts';
-import type { BacktestMatch } from '../../src/ml/backtest.ts';
-import type { BookPrice } from '../../src/ml/market.ts';
+import { toBacktestMatch } from '../../src/stages/backtest.ts';
+import type { BacktestMatch } from '../../src/ml/evaluation/backtest.ts';
+import type { BookPrice } from '../../src/ml/market/market.ts';
 import { simulateLeague } from '../ml/league.ts';
 import { mulberry32, poisson } from '../ml/prng.ts';
-import { marketsFromGrid, scoreGrid } from '../../src/ml/score-grid.ts';
+import { marketsFromGrid, scoreGrid } from '../../src/ml/goals/score-grid.ts';
 
 /**
  * Bundled seasons of a league (e.g. ['2020-2021', '2021-2022']) as backtest matches, ids from

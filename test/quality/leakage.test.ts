@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFeatureTable, modelSpecs, type TrainingMatch } from '../../src/ml/index.ts';
-import { walkForward } from '../../src/ml/walk-forward.ts';
-import { MONDAY_ANCHOR } from '../../src/ml/seasons.ts';
-import type { BacktestMatch } from '../../src/ml/backtest.ts';
+import { walkForward } from '../../src/ml/evaluation/walk-forward.ts';
+import { MONDAY_ANCHOR } from '../../src/ml/evaluation/seasons.ts';
+import type { BacktestMatch } from '../../src/ml/evaluation/backtest.ts';
 import { mulberry32 } from '../ml/prng.ts';
 import { bundledMatches, syntheticLeague } from './helpers.ts';
 

@@ -6,12 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { modelSpecs, softmaxSpec, eloSpec } from '../../src/ml/index.ts';
-import { runLeagueBacktest } from '../../src/ml/backtest.ts';
-import { qualityReport } from '../../src/ml/quality.ts';
-import { stableStringify, serialiseArtifact } from '../../src/tracking/artifact.ts';
+import { runLeagueBacktest } from '../../src/ml/evaluation/backtest.ts';
+import { qualityReport } from '../../src/ml/evaluation/quality.ts';
+import { stableStringify, serialiseArtifact } from '../../src/registry/artifact.ts';
 import { openWarehouse } from '../../src/warehouse/db.ts';
 import { loadFootballDataFile } from '../../src/ingest/football-data/load.ts';
-import { trainAll } from '../../src/orchestrate/stages/train.ts';
+import { trainAll } from '../../src/stages/train.ts';
 import { syntheticLeague } from './helpers.ts';
 
 test('same seed and configuration: byte-identical fits of every model and identical backtest metrics', { timeout: 600_000 }, () => {

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { TrackingClient, fromKeyValues } from '../../src/tracking/client/client.ts';
 import { MlflowError } from '../../src/tracking/errors.ts';
-import { Registry } from '../../src/tracking/registry.ts';
-import { ARTIFACT_SCHEMA, type ModelArtifact } from '../../src/tracking/artifact.ts';
+import { Registry } from '../../src/registry/registry.ts';
+import { ARTIFACT_SCHEMA, type ModelArtifact } from '../../src/registry/artifact.ts';
 
 export function artifactFor(kind: string, name = 'scenario-model'): ModelArtifact {
   return {

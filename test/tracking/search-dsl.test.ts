@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { decodePageToken, encodePageToken, parseFilter, parseOrderBy } from '../../src/tracking/filter.ts';
 import { validateAlias, validateBatchLimits, validateMetric, validateParam } from '../../src/tracking/validation.ts';
 import { MlflowError } from '../../src/tracking/errors.ts';
-import { decide } from '../../src/tracking/promotion.ts';
-import { calibrationError, scoreForecasts } from '../../src/tracking/gate-evaluation.ts';
+import { decide } from '../../src/registry/promotion.ts';
+import { calibrationError, scoreForecasts } from '../../src/registry/gate-evaluation.ts';
 
 const invalid = (fn: () => unknown, re: RegExp) =>
   assert.throws(fn, (e: unknown) => e instanceof MlflowError && e.errorCode === 'INVALID_PARAMETER_VALUE' && e.status === 400 && re.test(e.message));

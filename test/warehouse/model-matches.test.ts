@@ -3,7 +3,7 @@ import { forEachEngine } from '../helpers/warehouses.ts';
 import { bundled } from '../helpers/football-data.ts';
 import { loadFootballDataFile } from '../../src/ingest/football-data/load.ts';
 import { modelMatches, oddsFor } from '../../src/warehouse/queries.ts';
-import { MARKET_PRICE_KEYS, marketForecast, pinnaclePreMatch, preMatchPrice } from '../../src/ml/market.ts';
+import { MARKET_PRICE_KEYS, marketForecast, pinnaclePreMatch, preMatchPrice } from '../../src/ml/market/market.ts';
 
 forEachEngine('model matches carry exactly the prices the market forecast reads', async (wh) => {
   await loadFootballDataFile(wh, bundled('E0/2022-2023.csv'));

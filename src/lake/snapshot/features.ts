@@ -14,7 +14,7 @@
  * Deterministic: fixed order (league, date, match id) and no clock.
  */
 import { isoToDay, outcomeOf } from '../../domain/types.ts';
-import { ELO_DEFAULTS, expectedScore, goalDifferenceMultiplier, promotedPrior } from '../../ml/elo.ts';
+import { ELO_DEFAULTS, expectedScore, goalDifferenceMultiplier, promotedPrior } from '../../ml/ratings/elo.ts';
 import type { Column, Row, TableData } from './parquet.ts';
 
 export interface FeatureParams {

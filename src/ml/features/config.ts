@@ -4,7 +4,7 @@
  * and whether the WhoScored expected-goals proxy is in), its defaults {@link FEATURE_DEFAULTS},
  * and {@link featureConfigKey}, the versioned string a feature table and a model must share.
  */
-import { stableKey } from '../stable.ts';
+import { stableKey } from '../numeric/stable.ts';
 
 export interface FeatureConfig {
   elo: { k: number; hfa: number; initialRating: number };

@@ -5,8 +5,8 @@
  * `dc.minNewMatches` results arrived since the last fit (or at the first chance), and never
  * in a read-only state.
  */
-import type { TrainingMatch } from '../model.ts';
-import { DIXON_COLES_DEFAULTS, fitDixonColes, type DixonColesHyper } from '../dixon-coles.ts';
+import type { TrainingMatch } from '../models/model.ts';
+import { DIXON_COLES_DEFAULTS, fitDixonColes, type DixonColesHyper } from '../goals/dixon-coles.ts';
 import type { FeatureConfig } from './config.ts';
 import type { FeatureStateParts } from './parts.ts';
 

@@ -6,7 +6,7 @@
  * means over its last `w` matches (league averages where it has none); {@link newcomer} its
  * newcomer intensity.
  */
-import type { TrainingMatch } from '../model.ts';
+import type { TrainingMatch } from '../models/model.ts';
 import type { FeatureConfig } from './config.ts';
 import type { FormStat } from './columns.ts';
 

@@ -6,8 +6,8 @@
  * models, and the bookkeeping (last result day, results since the last fit, read-only flag).
  * {@link FeatureState} owns one and keeps it private.
  */
-import type { TrainingMatch } from '../model.ts';
-import type { DixonColesModel } from '../dixon-coles.ts';
+import type { TrainingMatch } from '../models/model.ts';
+import type { DixonColesModel } from '../goals/dixon-coles.ts';
 import type { FeatureConfig } from './config.ts';
 import { newLeagueStats, type RollingForm } from './form.ts';
 import { newBook, type RatingBook } from './ratings.ts';

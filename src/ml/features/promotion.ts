@@ -6,8 +6,8 @@
  * there − the top-3 average there), or, relegated from a higher tier, the top-3 average here
  * plus `promotionCarry` × (its rating there − the bottom-3 average there).
  */
-import { piWeakestPrior, type PiRating } from '../pi-ratings.ts';
-import { compareStrings } from '../training-data.ts';
+import { piWeakestPrior, type PiRating } from '../ratings/pi-ratings.ts';
+import { compareStrings } from '../models/training-data.ts';
 import type { FeatureStateParts } from './parts.ts';
 import { lowest, meanOf, type RatingBook } from './ratings.ts';
 

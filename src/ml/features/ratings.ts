@@ -4,9 +4,9 @@
  * elo.ts rule), its JSON form, and two small helpers the promotion priors share: the mean of
  * a list and the mean of the k lowest (or highest) values.
  */
-import type { TrainingMatch } from '../model.ts';
-import { expectedScore, goalDifferenceMultiplier } from '../elo.ts';
-import { PiRatings } from '../pi-ratings.ts';
+import type { TrainingMatch } from '../models/model.ts';
+import { expectedScore, goalDifferenceMultiplier } from '../ratings/elo.ts';
+import { PiRatings } from '../ratings/pi-ratings.ts';
 import type { FeatureConfig } from './config.ts';
 
 export interface RatingBook {

@@ -5,7 +5,7 @@
  * reads it back into a fresh state, which it marks read-only. The Dixon-Coles match window is
  * not saved: a restored state never refits.
  */
-import { dixonColesFromJSON } from '../dixon-coles.ts';
+import { dixonColesFromJSON } from '../goals/dixon-coles.ts';
 import { featureConfigKey } from './config.ts';
 import type { FormEntry } from './form.ts';
 import type { FeatureStateParts } from './parts.ts';

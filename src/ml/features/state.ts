@@ -7,8 +7,8 @@
  * and serialize.ts.
  */
 import type { Odds1x2 } from '../../domain/types.ts';
-import type { TrainingMatch } from '../model.ts';
-import { compareStrings } from '../training-data.ts';
+import type { TrainingMatch } from '../models/model.ts';
+import { compareStrings } from '../models/training-data.ts';
 import { FEATURE_DEFAULTS, featureConfigKey, type FeatureConfig } from './config.ts';
 import { featureNames } from './columns.ts';
 import { ensureFits } from './fits.ts';

@@ -4,9 +4,9 @@
  * the day, then the day's results and other leagues' results — into a {@link FeatureTable}
  * (one vector per match or fixture, keyed by day and teams), and returns the final state too.
  */
-import type { FeatureTableLike, TrainingMatch } from '../model.ts';
-import { matchKey } from '../model.ts';
-import { compareStrings } from '../training-data.ts';
+import type { FeatureTableLike, TrainingMatch } from '../models/model.ts';
+import { matchKey } from '../models/model.ts';
+import { compareStrings } from '../models/training-data.ts';
 import { FEATURE_DEFAULTS, featureConfigKey, type FeatureConfig } from './config.ts';
 import { FeatureState } from './state.ts';
 import type { Fixture } from './vector.ts';

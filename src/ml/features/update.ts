@@ -6,9 +6,9 @@
  * matches to that league's rating book, for promoted-team priors. Both refuse a read-only
  * (restored) state.
  */
-import type { TrainingMatch } from '../model.ts';
-import { piWeakestPrior, type PiRating } from '../pi-ratings.ts';
-import { compareMatches } from '../training-data.ts';
+import type { TrainingMatch } from '../models/model.ts';
+import { piWeakestPrior, type PiRating } from '../ratings/pi-ratings.ts';
+import { compareMatches } from '../models/training-data.ts';
 import { recordForm } from './form.ts';
 import type { FeatureStateParts } from './parts.ts';
 import { priorFor } from './promotion.ts';

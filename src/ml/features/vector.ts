@@ -8,8 +8,8 @@
  * {@link Fixture} it reads.
  */
 import type { Odds1x2 } from '../../domain/types.ts';
-import { piExpectedGoals } from '../pi-ratings.ts';
-import { multiplicative } from '../demargin.ts';
+import { piExpectedGoals } from '../ratings/pi-ratings.ts';
+import { multiplicative } from '../market/demargin.ts';
 import { formStats } from './columns.ts';
 import { ensureFits } from './fits.ts';
 import { formMeans, newcomer } from './form.ts';

@@ -23,18 +23,18 @@
  */
 import { dataFingerprint } from '../../warehouse/queries.ts';
 import { selectModelSpecs } from '../../ml/index.ts';
-import { poolReports, type EvaluationReport } from '../../ml/evaluate.ts';
+import { poolReports, type EvaluationReport } from '../../ml/evaluation/evaluate.ts';
 import type { Config } from '../../config.ts';
-import { CHAMPION, Registry, TRAINING_EXPERIMENT, type ModelVersion } from '../../tracking/registry.ts';
+import { CHAMPION, Registry, TRAINING_EXPERIMENT, type ModelVersion } from '../../registry/registry.ts';
 import { trackingClientFor } from '../../tracking/open.ts';
-import { parseArtifact, serialiseArtifact, stableStringify, type ModelArtifact } from '../../tracking/artifact.ts';
-import { RUN_TAGS } from '../../tracking/training-run.ts';
-import { gateAndPromote, PROMOTION_TAGS } from '../../tracking/promotion.ts';
-import { alreadyTrained, logTraining, promotionPolicy } from '../../tracking/train-and-promote.ts';
-import type { ModelSpec } from '../../ml/model.ts';
-import { evaluationSeasons } from '../pipeline.ts';
-import { backtestSeason, matchesByLeague, type BacktestResult } from '../stages/backtest.ts';
-import { REGISTERED_MODEL, trainAll } from '../stages/train.ts';
+import { parseArtifact, serialiseArtifact, stableStringify, type ModelArtifact } from '../../registry/artifact.ts';
+import { RUN_TAGS } from '../../registry/training-run.ts';
+import { gateAndPromote, PROMOTION_TAGS } from '../../registry/promotion.ts';
+import { alreadyTrained, logTraining, promotionPolicy } from '../../registry/train-and-promote.ts';
+import type { ModelSpec } from '../../ml/models/model.ts';
+import { evaluationSeasons } from '../../stages/pipeline.ts';
+import { backtestSeason, matchesByLeague, type BacktestResult } from '../../stages/backtest.ts';
+import { REGISTERED_MODEL, trainAll } from '../../stages/train.ts';
 import { defineDag, type TaskContext } from '../dag/define.ts';
 
 /** Run tag naming the DAG run (`<dag id>/<run id>`) that logged a training run. */
