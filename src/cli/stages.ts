@@ -23,7 +23,8 @@ import { Registry } from '../registry/registry.ts';
 import { openLake } from '../lake/open.ts';
 import { paramValue, readParamsFile } from '../lake/dvc/lock.ts';
 import { restoreSnapshot } from '../lake/snapshot/restore.ts';
-import { MANIFEST_FILE, readSnapshotDir, stableJson, type SnapshotManifest } from '../lake/snapshot/snapshot.ts';
+import { stableJson, STABLE_JSON_FILE } from '../domain/stable-json.ts';
+import { MANIFEST_FILE, readSnapshotDir, type SnapshotManifest } from '../lake/snapshot/snapshot.ts';
 import { buildFeatures, featureParams } from '../lake/snapshot/features.ts';
 import { fromParquet, toParquet } from '../lake/snapshot/parquet.ts';
 import { MATCH_COLUMNS } from '../lake/snapshot/tables.ts';
@@ -94,7 +95,7 @@ export function registerStageCommands(program: Command, cfg: () => Config): void
         const from = path.resolve(o.from);
         const results = await loadFootballDataFolder(wh, from);
         const files = results.map((r) => ({ file: path.relative(from, r.file).split(path.sep).join('/'), checksum: r.checksum, rows: r.rows }));
-        await writeOut(o.out, stableJson({ source: 'football-data', files, warehouse: { fingerprint: await dataFingerprint(wh.db) } }));
+        await writeOut(o.out, stableJson({ source: 'football-data', files, warehouse: { fingerprint: await dataFingerprint(wh.db) } }, STABLE_JSON_FILE));
         say(`stage ingest: ${results.length} files (${results.filter((r) => r.status === 'loaded').length} loaded) → ${o.out}`);
       }),
     );
@@ -141,7 +142,7 @@ export function registerStageCommands(program: Command, cfg: () => Config): void
       if (!Number.isInteger(refitDays) || (refitDays as number) < 1) throw new Error(`params evaluate.refit_days: expected a whole number ≥ 1, got ${JSON.stringify(refitDays)}`);
       const perLeague = await withSnapshot(o.snapshot, (wh) => evaluateLatest(wh, specs, refitDays as number));
       const pooled = poolReports(perLeague);
-      await writeOut(o.out, stableJson({ pooled, perLeague }));
+      await writeOut(o.out, stableJson({ pooled, perLeague }, STABLE_JSON_FILE));
       say(`stage evaluate: ${pooled.matches} matches; ${Object.entries(pooled.models).map(([n, s]) => `${n} RPS ${s.rps.toFixed(4)}`).join(', ')}; market ${pooled.market.rps.toFixed(4)} → ${o.out}`);
     });
 
@@ -180,7 +181,7 @@ export function registerStageCommands(program: Command, cfg: () => Config): void
         await registry.setAlias(REGISTERED_MODEL, alias, version.version);
         say(`stage register: ${REGISTERED_MODEL} v${version.version} (${chosen.kind}) is @${alias}${same ? ' (unchanged)' : ''}`);
         // The receipt holds no version number or location: the same inputs give the same bytes.
-        await writeOut(o.out, stableJson({ name: REGISTERED_MODEL, kind: chosen.kind, alias, sha256, rps: metrics.pooled.models[chosen.kind]!.rps }));
+        await writeOut(o.out, stableJson({ name: REGISTERED_MODEL, kind: chosen.kind, alias, sha256, rps: metrics.pooled.models[chosen.kind]!.rps }, STABLE_JSON_FILE));
       });
     });
 }

@@ -4,6 +4,7 @@
  * no timestamps inside, keys in a fixed order, so the same data and config give the same hash.
  */
 import { createHash } from 'node:crypto';
+import { stableJson } from '../domain/stable-json.ts';
 
 export const ARTIFACT_SCHEMA = 'time2bet.model/v1';
 
@@ -23,18 +24,8 @@ export interface ModelArtifact {
   metrics: Record<string, unknown>;
 }
 
-/** Stable JSON: object keys sorted recursively. */
-export function stableStringify(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
-    }
-    return v;
-  });
-}
-
 export function serialiseArtifact(a: ModelArtifact): { bytes: string; sha256: string } {
-  const bytes = stableStringify(a);
+  const bytes = stableJson(a);
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 

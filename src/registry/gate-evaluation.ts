@@ -9,7 +9,7 @@ import { walkForward } from '../ml/evaluation/walk-forward.ts';
 import { rps } from '../ml/evaluation/metrics.ts';
 import type { ModelSpec, TrainingMatch } from '../ml/models/model.ts';
 import { outcomeOf, type Outcome, type Probabilities } from '../domain/types.ts';
-import { stableStringify } from './artifact.ts';
+import { stableJson } from '../domain/stable-json.ts';
 
 export interface GateScores {
   /** Mean ranked probability score (lower is better). */
@@ -49,7 +49,7 @@ export function scoreForecasts(preds: readonly Probabilities[], outcomes: readon
 
 /** Two specs are the same model when their kind and hyper-parameters are. */
 export function sameSpec(a: ModelSpec<any>, b: ModelSpec<any>): boolean {
-  return a.name === b.name && stableStringify(a.hyper) === stableStringify(b.hyper);
+  return a.name === b.name && stableJson(a.hyper) === stableJson(b.hyper);
 }
 
 /**

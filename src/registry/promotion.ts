@@ -7,7 +7,7 @@
 import type { Warehouse } from '../warehouse/db.ts';
 import type { ModelSpec } from '../ml/models/model.ts';
 import { modelSpec, type ModelHyper } from '../ml/index.ts';
-import { stableStringify } from './artifact.ts';
+import { stableJson } from '../domain/stable-json.ts';
 import { sameSpec, scoreOnSameMatches, type GateScores } from './gate-evaluation.ts';
 import { CHAMPION, type ModelVersion, type Registry } from './registry.ts';
 
@@ -123,7 +123,7 @@ export async function gateAndPromote(opts: {
     [PROMOTION_TAGS.decision]: decision.promote ? 'promoted' : 'refused',
     [PROMOTION_TAGS.reason]: decision.reason,
     [PROMOTION_TAGS.at]: opts.at.toISOString(),
-    [PROMOTION_TAGS.gate]: stableStringify({ ...scores, championVersion: champion?.version ?? null, policy: opts.policy, seasons: opts.seasons }).slice(0, 5000),
+    [PROMOTION_TAGS.gate]: stableJson({ ...scores, championVersion: champion?.version ?? null, policy: opts.policy, seasons: opts.seasons }).slice(0, 5000),
   };
   if (decision.promote && current && current.version !== candidate.version) tags[PROMOTION_TAGS.previous] = String(current.version);
   await record(registry, candidate, tags, opts.runId);

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { Warehouse } from '../warehouse/db.ts';
 import type { ObjectStore } from '../lake/store.ts';
-import { parseArtifact, serialiseArtifact, stableStringify, type ModelArtifact } from './artifact.ts';
+import { stableJson } from '../domain/stable-json.ts';
+import { parseArtifact, serialiseArtifact, type ModelArtifact } from './artifact.ts';
 import { TrackingClient, fromKeyValues, type ModelVersionJson } from '../tracking/client/client.ts';
 import { MlflowError } from '../tracking/errors.ts';
 import { inProcessClient } from '../tracking/open.ts';
@@ -53,7 +54,7 @@ export function headlineMetrics(metrics: Record<string, unknown>): Record<string
   for (const pass of ['strings', 'others'] as const) {
     for (const k of keys) {
       if ((typeof metrics[k] === 'string') !== (pass === 'strings')) continue;
-      const size = stableStringify(metrics[k]).length + k.length + 4;
+      const size = stableJson(metrics[k]).length + k.length + 4;
       if ((pass === 'others' && size > 1500) || total + size > 4500) continue;
       out[k] = metrics[k];
       total += size;
@@ -119,7 +120,7 @@ export class Registry {
         [VERSION_TAGS.kind]: artifact.kind,
         [VERSION_TAGS.fingerprint]: artifact.trainingData.fingerprint,
         [VERSION_TAGS.sha256]: sha256,
-        [VERSION_TAGS.metrics]: stableStringify(headlineMetrics(artifact.metrics)),
+        [VERSION_TAGS.metrics]: stableJson(headlineMetrics(artifact.metrics)),
       },
     });
     return toModelVersion(mv);

@@ -17,7 +17,7 @@ import type { ModelSpec } from '../ml/models/model.ts';
 import { CHAMPION, Registry, type ModelVersion } from '../registry/registry.ts';
 import { trackingClientFor } from '../tracking/open.ts';
 import { alreadyTrained, registerTraining } from '../registry/train-and-promote.ts';
-import { stableStringify } from '../registry/artifact.ts';
+import { stableJson } from '../domain/stable-json.ts';
 import { backtestSeason, matchesByLeague, trainingView, type BacktestResult } from './backtest.ts';
 import type { BacktestMatch } from '../ml/evaluation/backtest.ts';
 import { REGISTERED_MODEL, trainAll } from './train.ts';
@@ -74,7 +74,7 @@ export async function evaluateLatest(
 }
 
 function configKey(specs: readonly ModelSpec<any>[], cfg: Config): string {
-  return stableStringify({ specs: specs.map((s) => ({ name: s.name, hyper: s.hyper })), refitDays: cfg.refitDays });
+  return stableJson({ specs: specs.map((s) => ({ name: s.name, hyper: s.hyper })), refitDays: cfg.refitDays });
 }
 
 export async function runPipeline(cfg: Config, wh: Warehouse, lake: ObjectStore): Promise<PipelineResult> {

@@ -7,18 +7,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { stableJson } from '../../domain/stable-json.ts';
 import { dumpYaml, parseYaml } from './dvcfile.ts';
 import type { LockStage } from './lock.ts';
 import type { StageSpec } from './dvcyaml.ts';
-
-/** JSON with object keys sorted (a canonical form to hash). */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]]))
-      : x,
-  );
-}
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -28,7 +20,7 @@ export function eligible(spec: StageSpec): boolean {
 
 function runKey(entry: LockStage): string {
   const { cmd, deps, params } = entry;
-  return sha256(canonical({ cmd, deps: (deps ?? []).map((d) => ({ path: d.path, md5: d.md5 })), params: params ?? {} }));
+  return sha256(stableJson({ cmd, deps: (deps ?? []).map((d) => ({ path: d.path, md5: d.md5 })), params: params ?? {} }));
 }
 
 export class RunCache {
@@ -42,7 +34,7 @@ export class RunCache {
   async save(entry: LockStage): Promise<void> {
     const dir = this.#dir(runKey(entry));
     const text = dumpYaml(entry);
-    const file = path.join(dir, sha256(canonical(entry)));
+    const file = path.join(dir, sha256(stableJson(entry)));
     await mkdir(dir, { recursive: true });
     const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`;
     await writeFile(tmp, text);

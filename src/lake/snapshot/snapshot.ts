@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { stableJson, STABLE_JSON_FILE } from '../../domain/stable-json.ts';
 import type { Warehouse } from '../../warehouse/db.ts';
 import type { ObjectStore } from '../store.ts';
 import { dirManifest, md5Hex } from '../dvc/hash.ts';
@@ -43,17 +44,6 @@ export interface Snapshot {
   files: Map<string, Uint8Array>;
 }
 
-/** JSON with sorted keys, 2-space indent and a final newline. */
-export function stableJson(v: unknown): string {
-  const sort = (x: unknown): unknown =>
-    Array.isArray(x)
-      ? x.map(sort)
-      : x && typeof x === 'object'
-        ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sort((x as Record<string, unknown>)[k])]))
-        : x;
-  return `${JSON.stringify(sort(v), null, 2)}\n`;
-}
-
 export function buildSnapshot(tables: readonly TableData[], sources: SourceRun[], features: SnapshotManifest['features']): Snapshot {
   const files = new Map<string, Uint8Array>();
   const entries: TableEntry[] = [];
@@ -72,7 +62,7 @@ export function buildSnapshot(tables: readonly TableData[], sources: SourceRun[]
     });
   }
   const manifest: SnapshotManifest = { format: SNAPSHOT_FORMAT, tables: entries, sources, features };
-  files.set(MANIFEST_FILE, Buffer.from(stableJson(manifest), 'utf8'));
+  files.set(MANIFEST_FILE, Buffer.from(stableJson(manifest, STABLE_JSON_FILE), 'utf8'));
   const dir = dirManifest([...files].map(([relpath, bytes]) => ({ relpath, md5: md5Hex(bytes) })));
   return { id: md5Hex(dir), manifest, files };
 }

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Warehouse } from '../../warehouse/db.ts';
+import { stableJson } from '../../domain/stable-json.ts';
 import type { Column, Row, TableData } from './parquet.ts';
 
 const col = (name: string, type: Column['type'], nullable = false): Column => ({ name, type, nullable });
@@ -56,7 +57,7 @@ export const ODDS_TOTALS_COLUMNS: Column[] = [
 /** Stable JSON (keys sorted) for the jsonb source_ids column. */
 function sortedJson(v: unknown): string {
   const obj = typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : ((v ?? {}) as Record<string, unknown>);
-  return JSON.stringify(Object.fromEntries(Object.keys(obj).sort().map((k) => [k, obj[k]])));
+  return stableJson(obj);
 }
 
 export interface SourceRun {

@@ -4,7 +4,7 @@
  * and whether the WhoScored expected-goals proxy is in), its defaults {@link FEATURE_DEFAULTS},
  * and {@link featureConfigKey}, the versioned string a feature table and a model must share.
  */
-import { stableKey } from '../numeric/stable.ts';
+import { stableJson } from '../../domain/stable-json.ts';
 
 export interface FeatureConfig {
   elo: { k: number; hfa: number; initialRating: number };
@@ -34,5 +34,5 @@ export const FEATURE_DEFAULTS: FeatureConfig = {
 
 /** The feature function's version and configuration, as a string a table and a model must share. */
 export function featureConfigKey(cfg: FeatureConfig): string {
-  return `time2bet.features/v1:${stableKey(cfg)}`;
+  return `time2bet.features/v1:${stableJson(cfg)}`;
 }

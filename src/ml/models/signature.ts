@@ -1,6 +1,7 @@
 /** Signatures of match histories, to tell whether a cached computation still applies. Pure. */
 import type { TrainingMatch } from './model.ts';
-import { fnv1a, stableKey } from '../numeric/stable.ts';
+import { stableJson } from '../../domain/stable-json.ts';
+import { fnv1a } from '../numeric/stable.ts';
 
 const MATCH_HASH = [new WeakMap<TrainingMatch, number>(), new WeakMap<TrainingMatch, number>(), new WeakMap<TrainingMatch, number>(), new WeakMap<TrainingMatch, number>()];
 
@@ -9,7 +10,7 @@ function matchHash(m: TrainingMatch, stats: boolean, odds: boolean): number {
   let h = cache.get(m);
   if (h === undefined) {
     let s = `${m.day}|${m.home}|${m.away}|${m.homeGoals}|${m.awayGoals}`;
-    if (stats) s += `|${m.stats ? stableKey(m.stats) : ''}`;
+    if (stats) s += `|${m.stats ? stableJson(m.stats) : ''}`;
     if (odds) s += `|${m.preOdds ? `${m.preOdds.home},${m.preOdds.draw},${m.preOdds.away}` : ''}`;
     h = parseInt(fnv1a(s), 16);
     cache.set(m, h);

@@ -13,7 +13,7 @@ import { outcomeOf } from '../../domain/types.ts';
 import type { FitContext, FittedModel, ModelSpec, PredictContext, Prediction, TrainingMatch } from './model.ts';
 import { rps } from '../evaluation/metrics.ts';
 import { seasonCutoff, MONDAY_ANCHOR } from '../evaluation/seasons.ts';
-import { stableKey } from '../numeric/stable.ts';
+import { stableJson } from '../../domain/stable-json.ts';
 import { historySignature } from './signature.ts';
 
 export { historySignature } from './signature.ts';
@@ -114,7 +114,7 @@ export function tunedSpec<P>(make: (h?: Partial<P>) => ModelSpec<P>, grid: reado
   const base = make();
   const cache = new Map<string, ModelSpec<P>>();
   const specFor = (chosen: Record<string, number>): ModelSpec<P> => {
-    const k = stableKey(chosen);
+    const k = stableJson(chosen);
     let s = cache.get(k);
     if (!s) {
       s = make(chosen as Partial<P>);
@@ -132,7 +132,7 @@ export function tunedSpec<P>(make: (h?: Partial<P>) => ModelSpec<P>, grid: reado
       const prev = previous instanceof TunedModel ? previous : undefined;
       const tuning = tuneAt(make, grid, matches, asOfDay, options, prev?.tuning, context);
       const spec = specFor(tuning.chosen);
-      const samePoint = prev && stableKey(prev.tuning.chosen) === stableKey(tuning.chosen);
+      const samePoint = prev && stableJson(prev.tuning.chosen) === stableJson(tuning.chosen);
       return new TunedModel(spec.fit(matches, asOfDay, samePoint ? prev.inner : undefined, context), tuning);
     },
     fromJSON: (p) => base.fromJSON(p),

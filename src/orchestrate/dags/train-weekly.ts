@@ -27,7 +27,8 @@ import { poolReports, type EvaluationReport } from '../../ml/evaluation/evaluate
 import type { Config } from '../../config.ts';
 import { CHAMPION, Registry, TRAINING_EXPERIMENT, type ModelVersion } from '../../registry/registry.ts';
 import { trackingClientFor } from '../../tracking/open.ts';
-import { parseArtifact, serialiseArtifact, stableStringify, type ModelArtifact } from '../../registry/artifact.ts';
+import { stableJson } from '../../domain/stable-json.ts';
+import { parseArtifact, serialiseArtifact, type ModelArtifact } from '../../registry/artifact.ts';
 import { RUN_TAGS } from '../../registry/training-run.ts';
 import { gateAndPromote, PROMOTION_TAGS } from '../../registry/promotion.ts';
 import { alreadyTrained, logTraining, promotionPolicy } from '../../registry/train-and-promote.ts';
@@ -54,7 +55,7 @@ function chosenSpec(cfg: Pick<Config, 'models'>, name: string): ModelSpec<any> {
 
 /** Same key as the start pipeline's, so either path recognises a version trained on the same configuration. */
 function configKey(specs: readonly ModelSpec<any>[], refitDays: number): string {
-  return stableStringify({ specs: specs.map((s) => ({ name: s.name, hyper: s.hyper })), refitDays });
+  return stableJson({ specs: specs.map((s) => ({ name: s.name, hyper: s.hyper })), refitDays });
 }
 
 /** The registry `start` and `serve` use (MLFLOW_TRACKING_URI, else the built-in server). */
