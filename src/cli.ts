@@ -13,6 +13,8 @@ import { registerWhoScoredCommands } from './cli/whoscored.ts';
 import { registerDataCommands } from './cli/data.ts';
 import { registerTrackingCommands } from './cli/tracking.ts';
 import { registerQualityCommands } from './cli/quality.ts';
+import { registerKeysCommands } from './cli/keys.ts';
+import { prepareServerAuth } from './serve/auth/binding.ts';
 
 let config: Config | undefined;
 function cfg(): Config {
@@ -35,6 +37,7 @@ program
     const c = cfg();
     await withContext(c, async (ctx) => {
       say(`warehouse: ${ctx.wh.location}; lake: ${ctx.lake.location} (open after ${sinceStart()})`);
+      await prepareServerAuth(c, ctx.wh.db, c.host); // refuse a forbidden address before the pipeline runs
       const r = await runPipeline(c, ctx.wh, ctx.lake);
       process.stdout.write(`\n${formatReport('Walk-forward evaluation, latest season of each league (pooled):', r.evaluation)}\n\n`);
       await serveUntilSignal(ctx, { scheduler: true, sinceStart });
@@ -78,6 +81,7 @@ registerDataCommands(program, cfg);
 registerDagCommands(program, cfg);
 registerTrackingCommands(program, cfg);
 registerQualityCommands(program, cfg);
+registerKeysCommands(program, cfg);
 
 program.exitOverride();
 try {

@@ -93,8 +93,32 @@ const settings = {
   host: {
     env: 'HOST',
     schema: z.string().min(1),
-    default: () => '0.0.0.0',
-    doc: 'address the HTTP API listens on',
+    default: () => '127.0.0.1',
+    doc: 'address the HTTP API listens on; unset = 127.0.0.1 (loopback). A non-loopback address needs an API key (`time2bet keys create`) or TIME2BET_AUTH=off',
+  },
+  auth: {
+    env: 'TIME2BET_AUTH',
+    schema: z.enum(['on', 'off'], { message: 'on or off' }),
+    default: () => 'on' as const,
+    doc: 'API-key checks (on); off = every route open, even on a non-loopback address (a loud warning at start-up)',
+  },
+  predictRequiresKey: {
+    env: 'TIME2BET_PREDICT_REQUIRES_KEY',
+    schema: z.union([z.boolean(), z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] })], { message: 'true or false' }),
+    default: () => false,
+    doc: 'predictions need a key with the predict scope once a key exists (default: predictions are open)',
+  },
+  rateLimitIp: {
+    env: 'TIME2BET_RATE_LIMIT_IP',
+    schema: z.coerce.number().int('a whole number of requests per minute').min(0, 'at least 0 (0 = no limit)'),
+    default: () => 60_000,
+    doc: 'requests per minute per client address without a valid key (0 = no limit); 429 + Retry-After beyond it',
+  },
+  rateLimitKey: {
+    env: 'TIME2BET_RATE_LIMIT_KEY',
+    schema: z.coerce.number().int('a whole number of requests per minute').min(0, 'at least 0 (0 = no limit)'),
+    default: () => 120_000,
+    doc: 'requests per minute per API key (0 = no limit); 429 + Retry-After beyond it',
   },
   port: {
     env: 'PORT',

@@ -4,6 +4,7 @@ import { Registry } from '../registry/registry.ts';
 import { trackingClientFor } from '../tracking/open.ts';
 import { Predictor } from '../serve/predictor.ts';
 import { buildApp } from '../serve/app.ts';
+import { prepareServerAuth } from '../serve/auth/binding.ts';
 import { modelSpecs } from '../ml/index.ts';
 import { teamDirectory } from '../warehouse/queries.ts';
 import { say } from './progress.ts';
@@ -12,6 +13,8 @@ import { registerOrchestrationMetrics } from '../orchestrate/metrics.ts';
 import type { Registry as MetricsRegistry } from 'prom-client';
 
 export async function serveChampion(ctx: Context): Promise<{ close: () => Promise<void>; url: string; metrics: MetricsRegistry }> {
+  // Before anything else: a server that may not listen where asked says so at once.
+  const { notice, auth } = await prepareServerAuth(ctx.cfg, ctx.wh.db, ctx.cfg.host);
   const registry = new Registry(trackingClientFor(ctx.cfg, ctx.wh, ctx.lake));
   const champion = await registry.resolve(ctx.cfg.modelUri).catch((e: Error) => {
     throw new Error(`cannot resolve ${ctx.cfg.modelUri} (${e.message}): run \`time2bet start\` (or \`time2bet train\`) first`);
@@ -21,11 +24,12 @@ export async function serveChampion(ctx: Context): Promise<{ close: () => Promis
   const predictor = new Predictor(artifact, champion.version, modelSpecs(), aliases);
   // The built-in tracking server shares the port unless runs and models live on another server.
   const tracking = ctx.cfg.mlflowTrackingUri ? undefined : { wh: ctx.wh, lake: ctx.lake };
-  const { app, metrics } = await buildApp({ predictor, ping: () => ctx.wh.ping(), logLevel: ctx.cfg.logLevel, tracking });
+  const { app, metrics } = await buildApp({ predictor, ping: () => ctx.wh.ping(), logLevel: ctx.cfg.logLevel, tracking, auth });
   await app.listen({ host: ctx.cfg.host, port: ctx.cfg.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : ctx.cfg.port;
   const base = `http://${ctx.cfg.host === '0.0.0.0' ? 'localhost' : ctx.cfg.host}:${port}`;
+  say(notice);
   say(`serving ${ctx.cfg.modelUri} = ${champion.name} v${champion.version} (${champion.kind}) on ${base}`);
   say(`  POST ${base}/v1/predictions   {"home":"Arsenal","away":"Chelsea"}`);
   say(`  GET  ${base}/v1/teams   ${base}/docs   ${base}/metrics   ${base}/healthz   ${base}/readyz`);

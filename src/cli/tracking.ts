@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import type { Config } from '../config.ts';
 import { withContext, type Context } from './context.ts';
 import { say } from './progress.ts';
-import { buildTrackingServer } from '../tracking/server/standalone.ts';
+import { buildSecuredTrackingServer } from '../serve/auth/tracking-server.ts';
+import { prepareServerAuth } from '../serve/auth/binding.ts';
 import { trackingClientFor } from '../tracking/open.ts';
 import { CHAMPION, Registry, type ModelVersion } from '../registry/registry.ts';
 import { PROMOTION_TAGS, promoteManually, rollback } from '../registry/promotion.ts';
@@ -66,8 +67,10 @@ export function registerTrackingCommands(program: Command, cfg: () => Config): v
     .action(async (opts: { port: number; host?: string }) => {
       const c = cfg();
       await withContext(c, async (ctx) => {
-        const app = await buildTrackingServer({ wh: ctx.wh, lake: ctx.lake }, { logLevel: c.logLevel });
         const host = opts.host ?? c.host;
+        const { notice, auth } = await prepareServerAuth(c, ctx.wh.db, host);
+        say(notice);
+        const { app } = await buildSecuredTrackingServer({ wh: ctx.wh, lake: ctx.lake }, { logLevel: c.logLevel, auth });
         await app.listen({ host, port: opts.port });
         const addr = app.server.address();
         const bound = typeof addr === 'object' && addr ? addr.port : opts.port;

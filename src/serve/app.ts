@@ -12,6 +12,7 @@ import { createMetrics, type ApiMetrics } from './metrics.ts';
 import { MetricsLogController } from './request-metrics.ts';
 import { lazyChildLoggerFactory } from './request-logger.ts';
 import { mlflowPlugin, type TrackingDeps } from '../tracking/server/plugin.ts';
+import { installAuth, type AuthOptions, type RouteEntry } from './auth/hook.ts';
 
 export interface AppDeps {
   predictor: Predictor;
@@ -24,6 +25,8 @@ export interface AppDeps {
   now?: () => number;
   /** Mount the MLflow-compatible tracking server and registry here (same port, under /api/2.0/mlflow…). */
   tracking?: TrackingDeps;
+  /** API keys, scopes and rate limits (keys are read from the tracking warehouse unless `auth.db` is given). */
+  auth?: AuthOptions;
 }
 
 const Probabilities = Type.Object({ home: Type.Number(), draw: Type.Number(), away: Type.Number() });
@@ -52,7 +55,7 @@ const PredictionResponse = Type.Object({
   model: Type.Object({ name: Type.String(), version: Type.Integer(), kind: Type.String() }),
 });
 
-export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; metrics: ApiMetrics }> {
+export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; metrics: ApiMetrics; routes: RouteEntry[] }> {
   const metrics = deps.metrics ?? createMetrics();
   const { predictor } = deps;
   const app = Fastify({
@@ -61,6 +64,8 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
     childLoggerFactory: lazyChildLoggerFactory,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Before any route: every route gets its scope from the one route table (src/serve/auth/route-scopes.ts).
+  const routes = await installAuth(app, { db: deps.tracking?.wh.db, ...deps.auth });
 
   metrics.modelInfo.set({ model_name: predictor.artifact.name, version: String(predictor.version), alias: 'champion', kind: predictor.artifact.kind }, 1);
   metrics.modelLoaded.set((deps.now ?? Date.now)() / 1000);
@@ -140,5 +145,5 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
 
   if (deps.tracking) await app.register(mlflowPlugin, deps.tracking);
 
-  return { app, metrics };
+  return { app, metrics, routes };
 }

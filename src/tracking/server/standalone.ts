@@ -5,8 +5,16 @@ import { mlflowPlugin, type TrackingDeps } from './plugin.ts';
 /** The MLflow REST API version this server follows (the routes it serves are a subset). */
 export const MLFLOW_API_COMPAT = '2.x';
 
-export async function buildTrackingServer(deps: TrackingDeps, opts: { logLevel?: string } = {}): Promise<FastifyInstance> {
+/**
+ * `setup` runs before any route is added: the process that listens passes its authentication
+ * hooks here (src/serve/auth), so this folder stays the protocol only.
+ */
+export async function buildTrackingServer(
+  deps: TrackingDeps,
+  opts: { logLevel?: string; setup?: (app: FastifyInstance) => Promise<unknown> } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({ logger: { level: opts.logLevel ?? 'warn' }, logController: new LogController({ disableRequestLogging: true }) });
+  if (opts.setup) await opts.setup(app);
   await app.register(mlflowPlugin, deps);
   app.get('/health', async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_req, reply) => reply.type('text/plain').send(`time2bet tracking (MLflow REST API ${MLFLOW_API_COMPAT} subset)`));

@@ -63,6 +63,8 @@ export interface RegistryModelVersionsTable {
   run_link: string | null;
   status: Generated<string>;
   status_message: string | null;
+  /** SHA-256 of the artifact bytes, computed by the server at creation (no REST route writes it). */
+  artifact_sha256: string | null;
 }
 export interface RegistryModelVersionTagsTable {
   name: string;

@@ -8,4 +8,5 @@ export const migrations: Record<string, Migration> = {
   '003_tracking': await import('./003_tracking.ts'),
   '004_orchestration': await import('./004_orchestration.ts'),
   '005_drop_legacy_registry': await import('./005_drop_legacy_registry.ts'),
+  '006_api_keys_and_artifact_checksums': await import('./006_api_keys_and_artifact_checksums.ts'),
 };
