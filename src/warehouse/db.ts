@@ -6,9 +6,11 @@ import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely';
 import pg from 'pg';
+import { redactUrl as redact } from '../domain/redact.ts';
 import { migrations } from './migrations/index.ts';
-import { PGliteDialect } from './pglite-dialect.ts';
-import { lockDataDir } from './pglite-lock.ts';
+import { Mutex, PGliteDialect } from './pglite-dialect.ts';
+import { lockDataDir, type DataDirLock } from './pglite-lock.ts';
+import { shareOverSocket, socketUrl, type SharedSocket } from './pglite-socket.ts';
 import type { Database } from './schema.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -29,7 +31,7 @@ export type WarehouseTarget =
 
 const toNumber = (v: string) => Number(v);
 
-function pgPool(url: string): pg.Pool {
+function pgPool(url: string, max = 10): pg.Pool {
   const parsers: Record<number, (v: string) => unknown> = {
     20: toNumber, // int8
     1700: toNumber, // numeric
@@ -37,7 +39,7 @@ function pgPool(url: string): pg.Pool {
   };
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -50,31 +52,41 @@ function pgPool(url: string): pg.Pool {
   return pool;
 }
 
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://***';
-  }
-}
 
-async function createPglite(dir: string): Promise<{ pgl: PGlite; release: () => void }> {
+const SHARE_WAIT_MS = 60_000;
+
+/**
+ * Own the data dir (lock it, open PGlite) or, when a live process owns it, connect to the
+ * socket it shares the warehouse on (waiting while it is still starting).
+ */
+async function claimPglite(dir: string): Promise<{ pgl: PGlite; lock: DataDirLock } | { socketDir: string; pid: number }> {
   const parsers = {
     [pgliteTypes.INT8]: toNumber,
     [pgliteTypes.NUMERIC]: toNumber,
     [pgliteTypes.DATE]: (v: string) => v,
   };
-  if (dir === 'memory') return { pgl: await PGlite.create({ parsers }), release: () => {} };
   mkdirSync(dir, { recursive: true });
-  const release = lockDataDir(dir);
-  try {
-    return { pgl: await PGlite.create(dir, { parsers }), release };
-  } catch (e) {
-    release();
-    throw e;
+  const deadline = Date.now() + SHARE_WAIT_MS;
+  for (;;) {
+    const claim = lockDataDir(dir);
+    if ('owned' in claim) {
+      try {
+        return { pgl: await PGlite.create(dir, { parsers }), lock: claim.owned };
+      } catch (e) {
+        claim.owned.release();
+        throw e;
+      }
+    }
+    if (claim.owner.socket) return { socketDir: claim.owner.socket, pid: claim.owner.pid };
+    if (Date.now() > deadline) {
+      throw new Error(`the embedded warehouse ${dir} is in use by process ${claim.owner.pid}, which has not shared it within ${SHARE_WAIT_MS / 1000} s; stop it, or point DATABASE_URL at PostgreSQL`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+async function memoryPglite(): Promise<PGlite> {
+  return PGlite.create({ parsers: { [pgliteTypes.INT8]: toNumber, [pgliteTypes.NUMERIC]: toNumber, [pgliteTypes.DATE]: (v: string) => v } });
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -95,14 +107,33 @@ export async function openWarehouse(target: WarehouseTarget, opts: { migrate?: b
   let db: Kysely<Database>;
   let location: string;
   let release = () => {};
+  let share: (() => Promise<SharedSocket>) | undefined;
+  let shared: SharedSocket | undefined;
   if (target.engine === 'postgres') {
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool(target.url) }) });
     location = redact(target.url);
+  } else if (target.dir === 'memory') {
+    db = new Kysely<Database>({ dialect: new PGliteDialect(await memoryPglite()) });
+    location = 'pglite (in memory)';
   } else {
-    const opened = await createPglite(target.dir);
-    release = opened.release;
-    db = new Kysely<Database>({ dialect: new PGliteDialect(opened.pgl) });
-    location = target.dir === 'memory' ? 'pglite (in memory)' : `pglite ${target.dir}`;
+    const claim = await claimPglite(target.dir);
+    if ('pgl' in claim) {
+      const dialect = new PGliteDialect(claim.pgl, new Mutex());
+      db = new Kysely<Database>({ dialect });
+      location = `pglite ${target.dir}`;
+      release = claim.lock.release;
+      const { pgl, lock } = claim;
+      const dir = target.dir;
+      share = async () => {
+        const s = await shareOverSocket(pgl, dialect.mutex, dir);
+        lock.publish(s.socketDir);
+        return s;
+      };
+    } else {
+      // One connection: the same single-session semantics as the owner's own dialect.
+      db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool(socketUrl(claim.socketDir), 1) }) });
+      location = `pglite ${target.dir} (shared by process ${claim.pid} on ${claim.socketDir})`;
+    }
   }
   const wh: Warehouse = {
     db,
@@ -118,6 +149,7 @@ export async function openWarehouse(target: WarehouseTarget, opts: { migrate?: b
     },
     close: async () => {
       try {
+        await shared?.stop();
         await db.destroy();
       } finally {
         release();
@@ -130,6 +162,14 @@ export async function openWarehouse(target: WarehouseTarget, opts: { migrate?: b
     } catch (e) {
       await wh.close().catch(() => {});
       throw e;
+    }
+  }
+  if (share) {
+    try {
+      shared = await share();
+    } catch (e) {
+      // Still usable by this process; others get the "in use" error after their wait.
+      process.emitWarning(`the embedded warehouse is not shared with other processes: ${(e as Error).message}`);
     }
   }
   return wh;

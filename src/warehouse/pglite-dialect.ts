@@ -17,7 +17,8 @@ import {
   type QueryResult,
 } from 'kysely';
 
-class Mutex {
+/** Serialises users of the one PGlite session (this dialect, and socket clients: pglite-socket.ts). */
+export class Mutex {
   #tail: Promise<void> = Promise.resolve();
   lock(): Promise<() => void> {
     let release!: () => void;
@@ -49,15 +50,17 @@ class PGliteConnection implements DatabaseConnection {
 }
 
 class PGliteDriver implements Driver {
-  readonly #mutex = new Mutex();
   #release: (() => void) | undefined;
   readonly #conn: PGliteConnection;
-  constructor(private readonly db: PGlite) {
+  constructor(
+    private readonly db: PGlite,
+    private readonly mutex: Mutex,
+  ) {
     this.#conn = new PGliteConnection(db);
   }
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
-    this.#release = await this.#mutex.lock();
+    this.#release = await this.mutex.lock();
     return this.#conn;
   }
   async beginTransaction(c: DatabaseConnection): Promise<void> {
@@ -80,12 +83,15 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(private readonly db: PGlite) {}
+  constructor(
+    private readonly db: PGlite,
+    readonly mutex = new Mutex(),
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.db);
+    return new PGliteDriver(this.db, this.mutex);
   }
   createQueryCompiler() {
     return new PostgresQueryCompiler();
