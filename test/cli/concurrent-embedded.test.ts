@@ -19,7 +19,7 @@ test('dags trigger --wait and models list run beside a running start', { timeout
   const data = path.join(home, 'data', 'E0');
   mkdirSync(data, { recursive: true });
   for (const s of ['2021-2022', '2022-2023']) copyFileSync(`data/football-data/E0/${s}.csv`, path.join(data, `${s}.csv`));
-  const env = { ...process.env, TIME2BET_HOME: home, TIME2BET_DATA_DIR: path.join(home, 'data'), TIME2BET_MODELS: 'elo', HOST: '127.0.0.1', PORT: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, TIME2BET_HOME: home, TIME2BET_DATA_DIR: path.join(home, 'data'), TIME2BET_MODELS: 'elo', HOST: '127.0.0.1', PORT: '0' };
   delete env.DATABASE_URL;
   delete env.TIME2BET_EXECUTOR;
   const server = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
