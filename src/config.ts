@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { shownValue } from './config-redact.ts';
+import { deepFreeze } from './domain/deep-freeze.ts';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -213,23 +215,14 @@ const settings = {
 } as const;
 
 type Settings = typeof settings;
-export type Config = {
+type Resolved = {
   -readonly [K in keyof Settings]: z.infer<Settings[K]['schema']>;
 } & { lakeDir: string; configFile?: string };
+/** The validated configuration: frozen (assigning to it throws in strict mode). */
+export type Config = Readonly<Resolved>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
-}
-
-/** Redact the password of a URL-like secret. */
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '***';
-  }
 }
 
 /**
@@ -271,26 +264,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const r = (s.schema as z.ZodType).safeParse(raw);
     if (r.success) out[key] = r.data;
     else {
-      const shown = 'secret' in s ? '***' : s.env === 'DATABASE_URL' ? redactUrl(String(raw)) : String(raw);
+      const shown = String(shownValue(key, 'secret' in s, typeof raw === 'string' ? raw : JSON.stringify(raw)));
       errors.push(`${source}="${shown}" is invalid: expected ${r.error.issues.map((i) => i.message).join('; ')}`);
     }
   }
   if (errors.length) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
-  const cfg = out as Config;
+  const cfg = out as Resolved;
   cfg.home = path.resolve(cfg.home);
   cfg.lakeDir = path.resolve(cfg.lakeDir ?? path.join(cfg.home, 'lake'));
   cfg.dataDir = path.resolve(cfg.dataDir);
   if (configFile) cfg.configFile = configFile;
-  return cfg;
+  return deepFreeze(cfg);
 }
 
 /** The resolved configuration with secrets redacted, for `time2bet config`. */
 export function describeConfig(cfg: Config): Record<string, { value: unknown; env: string; doc: string }> {
   const out: Record<string, { value: unknown; env: string; doc: string }> = {};
   for (const [key, s] of Object.entries(settings)) {
-    let value = (cfg as Record<string, unknown>)[key];
-    if (key === 'databaseUrl' && typeof value === 'string') value = redactUrl(value);
-    if ('secret' in s && value !== undefined) value = '***';
+    const value = shownValue(key, 'secret' in s, (cfg as Record<string, unknown>)[key]);
     out[key] = { value: value ?? null, env: s.env, doc: s.doc };
   }
   return out;

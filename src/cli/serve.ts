@@ -7,6 +7,7 @@ import { buildApp } from '../serve/app.ts';
 import { prepareServerAuth } from '../serve/auth/binding.ts';
 import { modelSpecs } from '../ml/index.ts';
 import { teamDirectory } from '../warehouse/queries.ts';
+import { redactUrl } from '../domain/redact.ts';
 import { say } from './progress.ts';
 import { startEmbeddedScheduler } from '../orchestrate/scheduler/embedded.ts';
 import { registerOrchestrationMetrics } from '../orchestrate/metrics.ts';
@@ -33,7 +34,7 @@ export async function serveChampion(ctx: Context): Promise<{ close: () => Promis
   say(`serving ${ctx.cfg.modelUri} = ${champion.name} v${champion.version} (${champion.kind}) on ${base}`);
   say(`  POST ${base}/v1/predictions   {"home":"Arsenal","away":"Chelsea"}`);
   say(`  GET  ${base}/v1/teams   ${base}/docs   ${base}/metrics   ${base}/healthz   ${base}/readyz`);
-  say(tracking ? `  MLflow tracking + registry: MLFLOW_TRACKING_URI=${base}  (e.g. GET ${base}/api/2.0/mlflow/registered-models/alias?name=${champion.name}&alias=champion)` : `  runs and models: ${ctx.cfg.mlflowTrackingUri}`);
+  say(tracking ? `  MLflow tracking + registry: MLFLOW_TRACKING_URI=${base}  (e.g. GET ${base}/api/2.0/mlflow/registered-models/alias?name=${champion.name}&alias=champion)` : `  runs and models: ${redactUrl(ctx.cfg.mlflowTrackingUri ?? '')}`);
   return { close: () => app.close(), url: base, metrics: metrics.registry };
 }
 
