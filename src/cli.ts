@@ -1,7 +1,10 @@
 /** `time2bet <verb>`: each verb is a thin call into the folders of the pipeline. */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
+import { ConfigError, describeConfig, loadConfig, PACKAGE_ROOT, type Config } from './config.ts';
+import { secretValues } from './config-redact.ts';
+import { scrubSecrets } from './domain/redact.ts';
 import { withContext } from './cli/context.ts';
 import { serveUntilSignal } from './cli/serve.ts';
 import { formatReport } from './cli/table.ts';
@@ -26,6 +29,7 @@ const program = new Command();
 program
   .name('time2bet')
   .description('Football match prediction: ingest → warehouse → models → walk-forward evaluation → registry → API')
+  .version((JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version)
   .option('--verbose', 'print stack traces of errors')
   .showHelpAfterError();
 
@@ -96,7 +100,9 @@ try {
     say(`time2bet: ${err.message}`);
     process.exit(2);
   }
-  say(`time2bet: ${err.message}`);
-  if (program.opts<{ verbose?: boolean }>().verbose) say(err.stack ?? '');
+  // A message may echo a connection string or key: no secret of the configuration is printed.
+  const secrets = config ? secretValues(config) : [];
+  say(`time2bet: ${scrubSecrets(err.message, secrets)}`);
+  if (program.opts<{ verbose?: boolean }>().verbose) say(scrubSecrets(err.stack ?? '', secrets));
   process.exit(1);
 }
