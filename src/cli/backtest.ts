@@ -21,7 +21,7 @@ import { openWarehouse, type Warehouse } from '../warehouse/db.ts';
 import { leagueSeasons } from '../warehouse/queries.ts';
 import { loadFootballDataFolder } from '../ingest/football-data/load.ts';
 import { ALL_MODELS, modelSpecs, selectModelSpecs, type ModelSpec } from '../ml/index.ts';
-import { say } from './progress.ts';
+import { progress, say, type Progress } from './progress.ts';
 
 const SEASON_RE = /^(\d{4})-(\d{4})$/;
 
@@ -81,6 +81,21 @@ export function formatGaps(r: SeasonsBacktest): string {
   return lines.join('\n');
 }
 
+/** One progress bar per league, replaced when the walk moves to the next league. */
+function leagueBars(): { update: (league: string, done: number, total: number) => void; stop: () => void } {
+  let cur: { league: string; bar: Progress } | undefined;
+  return {
+    update(league, done, total) {
+      if (cur?.league !== league) {
+        cur?.bar.stop();
+        cur = { league, bar: progress(`backtest ${league}`, total) };
+      }
+      cur.bar.update(done);
+    },
+    stop: () => cur?.bar.stop(),
+  };
+}
+
 async function resolveLeagues(wh: Warehouse, spec: string): Promise<string[]> {
   const known = Object.keys(await leagueSeasons(wh.db));
   if (spec === 'all') return known;
@@ -112,7 +127,8 @@ export function registerBacktestCommand(program: Command, cfg: () => Config): vo
       const specs = specsFor(opts.models);
       const run = async (wh: Warehouse) => {
         if (!range) {
-          const r = await backtestSeason(wh, { league: opts.league, season: opts.season!, specs, refitDays });
+          const bars = leagueBars();
+          const r = await backtestSeason(wh, { league: opts.league, season: opts.season!, specs, refitDays, onProgress: (d, t) => bars.update(opts.league, d, t) }).finally(bars.stop);
           if (opts.json) {
             process.stdout.write(`${JSON.stringify({ league: r.league, season: r.season, matches: r.matches, market: r.market, models: r.models, refits: r.refits })}\n`);
           } else {
@@ -121,13 +137,15 @@ export function registerBacktestCommand(program: Command, cfg: () => Config): vo
           return;
         }
         const leagues = await resolveLeagues(wh, opts.league);
+        const bars = leagueBars();
         const r = await backtestSeasons(wh, {
           leagues,
           ...range,
           specs,
           refitDays,
           onLeague: opts.json ? undefined : (l, s) => say(`backtest: ${l} ${s[0]}..${s[s.length - 1]} (${s.length} seasons)`),
-        });
+          onProgress: bars.update,
+        }).finally(bars.stop);
         const label = `${range.from}..${range.to}`;
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(seasonsJson(r, label))}\n`);

@@ -17,7 +17,7 @@ import { addData, checkoutData, cloudStatus, pullData, pushData, workspaceStatus
 import { repro } from '../lake/dvc/repro.ts';
 import { assertWarehouseMatches, receiptFingerprint } from '../lake/snapshot/receipt.ts';
 import { paramsSection, registerStageCommands } from './stages.ts';
-import { say } from './progress.ts';
+import { say, stepProgress } from './progress.ts';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const jobsOption = () =>
@@ -64,7 +64,8 @@ export function registerDataCommands(program: Command, cfg: () => Config): void 
       let snap;
       try {
         if (expected !== undefined) await assertWarehouseMatches(wh, expected, o.receipt!);
-        snap = await snapshotWarehouse(wh, features);
+        const shown = stepProgress('snapshot');
+        snap = await snapshotWarehouse(wh, features, shown.onProgress).finally(shown.stop);
       } finally {
         await wh.close();
       }
@@ -74,7 +75,8 @@ export function registerDataCommands(program: Command, cfg: () => Config): void 
         location = path.resolve(o.out);
       } else {
         const lake = openLake(c);
-        const r = await publishSnapshot(snap, lake);
+        const shown = stepProgress('snapshot → lake');
+        const r = await publishSnapshot(snap, lake, shown.onProgress).finally(shown.stop);
         location = `${lake.location.replace(/\/$/, '')}/${r.prefix}`;
         if (!r.created) say(`snapshot ${snap.id} already in the lake; left untouched`);
         if (lake instanceof S3Store) lake.close();

@@ -5,7 +5,8 @@
 import cliProgress from 'cli-progress';
 
 export interface Progress {
-  update(done: number, detail?: string): void;
+  /** `total` changes the bar's total (a count that grows as work is discovered). */
+  update(done: number, detail?: string, total?: number): void;
   stop(): void;
 }
 
@@ -24,7 +25,8 @@ export function progress(label: string, total: number, enabled = true): Progress
   );
   bar.start(total, 0, { detail: '' });
   return {
-    update(done, detail = '') {
+    update(done, detail = '', newTotal) {
+      if (newTotal !== undefined && newTotal > 0 && newTotal !== bar.getTotal()) bar.setTotal(newTotal);
       bar.update(done, { detail });
     },
     stop() {
@@ -42,4 +44,26 @@ export function say(msg: string): void {
 export function stopwatch(now: () => number = () => performance.now()): () => string {
   const t0 = now();
   return () => `${((now() - t0) / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Draw the progress a library function reports through a `(step, done, total)` callback: one
+ * bar per phase (a new bar when the total changes or the count starts again), the step as detail.
+ */
+export function stepProgress(label: string, enabled = true): { onProgress: (step: string, done: number, total: number) => void; stop: () => void } {
+  let cur: { bar: Progress; total: number; done: number } | undefined;
+  return {
+    onProgress(step, done, total) {
+      if (!cur || cur.total !== total || done < cur.done) {
+        cur?.bar.stop();
+        cur = { bar: progress(label, total, enabled), total, done };
+      }
+      cur.done = done;
+      cur.bar.update(done, step);
+    },
+    stop() {
+      cur?.bar.stop();
+      cur = undefined;
+    },
+  };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { Config } from '../config.ts';
 import { withContext } from './context.ts';
-import { progress, say } from './progress.ts';
+import { progress, say, stepProgress } from './progress.ts';
 import { ingestWhoScoredFolder, parseWhoScoredFile, reparseWhoScored, scrapeWhoScored, type WhoScoredLoadReport } from '../ingest/whoscored/index.ts';
 
 const ms = (flag: string) => (v: string) => {
@@ -72,7 +72,7 @@ export function registerWhoScoredCommands(program: Command, cfg: () => Config): 
                 phase = p.phase;
                 bar = progress(`whoscored ${p.phase}`, Math.max(1, p.total));
               }
-              bar?.update(p.done, `${p.outcome} ${p.kind}`);
+              bar?.update(p.done, `${p.outcome} ${p.kind}`, p.total);
             },
           });
           bar?.stop();
@@ -95,7 +95,11 @@ export function registerWhoScoredCommands(program: Command, cfg: () => Config): 
     .action(async (o: { from?: string; reparse?: boolean }) => {
       if (!o.from === !o.reparse) throw new Error('ingest whoscored: give exactly one of --from <folder> or --reparse');
       await withContext(cfg(), async (ctx) => {
-        const r = o.from ? await ingestWhoScoredFolder({ wh: ctx.wh, lake: ctx.lake, from: path.resolve(o.from) }) : await reparseWhoScored({ wh: ctx.wh, lake: ctx.lake });
+        const shown = stepProgress('whoscored');
+        const r = await (o.from
+          ? ingestWhoScoredFolder({ wh: ctx.wh, lake: ctx.lake, from: path.resolve(o.from), onProgress: shown.onProgress })
+          : reparseWhoScored({ wh: ctx.wh, lake: ctx.lake, onProgress: shown.onProgress })
+        ).finally(shown.stop);
         printLoad(r);
         if (r.errors.length) process.exitCode = 1;
       });

@@ -95,6 +95,8 @@ export async function backtestSeason(
     refitDays: number;
     /** matchesByLeague(wh), when the caller backtests several seasons: read once, not per season. */
     matches?: Map<string, BacktestMatch[]>;
+    /** Walk-forward progress (blocks done of total), for a caller that shows it. */
+    onProgress?: (done: number, total: number) => void;
   },
 ): Promise<BacktestResult> {
   const { league, season } = opts;
@@ -109,6 +111,7 @@ export async function backtestSeason(
     specs: opts.specs,
     refitDays: opts.refitDays,
     oosStart: oosStartFor(matches, season),
+    onProgress: opts.onProgress,
   });
   const q = qualityReport(r.records, opts.specs.map((s) => s.name));
   return { league, season, ...q.pooled, refits: r.refits };

@@ -11,11 +11,9 @@ import { createFetcher, type FetcherOptions } from '../fetch/index.ts';
 import { isAbortError, type Fetcher } from '../fetch/types.ts';
 import { CrawlStop, PageSource, zeroCrawlCounts, type CrawlCounts, type PageEvent } from './crawl-pages.ts';
 import { planMatchPages, type PreviewPolicy } from './crawl-plan.ts';
-import { adHocLeague, findLeague, isCurrentSeason, leagueByIds, normaliseSeason, warehouseSeasonToWs, type WsLeague } from './leagues.ts';
-import { addCounts, zeroCounts, type LoadCounts } from './load-core.ts';
-import { loadFixtures, loadMatchCentre, loadPreview } from './load.ts';
-import { latestOkPage } from './rawzone.ts';
-import type { WsFixture } from './records.ts';
+import { fetchListings, fetchMatches, LoadGuard, ProgressTracker, type Crawl, type CrawlPhase } from './crawl-steps.ts';
+import { adHocLeague, findLeague, isCurrentSeason, leagueByIds, normaliseSeason, type WsLeague } from './leagues.ts';
+import { zeroCounts, type LoadCounts } from './load-core.ts';
 import { wsDb, type WsDb } from './schema.ts';
 import { WHOSCORED_BASE_URL, wsUrl } from './urls.ts';
 
@@ -39,7 +37,7 @@ export interface ScrapeWhoScoredOptions {
 }
 
 export interface ScrapeProgress {
-  phase: 'listings' | 'matches';
+  phase: CrawlPhase;
   url: string;
   kind: string;
   outcome: PageEvent['outcome'];
@@ -67,28 +65,6 @@ export interface ScrapeReport {
 
 function isFetcher(f: ScrapeWhoScoredOptions['fetcher']): f is Fetcher {
   return typeof (f as Fetcher | undefined)?.fetch === 'function';
-}
-
-/**
- * A page whose records fail to load (a constraint the data breaks) is reported and skipped, so
- * one odd page does not end a long crawl; three load failures in a row look systematic
- * (database down) and end it.
- */
-class LoadGuard {
-  #streak = 0;
-  constructor(private readonly counts: CrawlCounts, private readonly errors: string[]) {}
-  async run<T>(what: string, load: () => Promise<T>): Promise<T | undefined> {
-    try {
-      const r = await load();
-      this.#streak = 0;
-      return r;
-    } catch (e) {
-      if (++this.#streak >= 3) throw e;
-      this.counts.failed++;
-      this.errors.push(`${what}: could not be loaded: ${(e as Error).message}`);
-      return undefined;
-    }
-  }
 }
 
 async function resolveLeague(name: string, pages: PageSource, base: string): Promise<WsLeague> {
@@ -127,12 +103,8 @@ async function finish(db: WsDb, runId: number, ingId: number, r: Omit<ScrapeRepo
     .execute();
 }
 
-export async function scrapeWhoScored(opts: ScrapeWhoScoredOptions): Promise<ScrapeReport> {
-  const db = wsDb(opts.wh.db);
-  const base = (opts.baseUrl ?? WHOSCORED_BASE_URL).replace(/\/+$/, '');
-  const season = normaliseSeason(opts.season);
-  const fetcher = isFetcher(opts.fetcher) ? opts.fetcher : createFetcher(opts.fetcher);
-  const ownFetcher = !isFetcher(opts.fetcher);
+/** Step 1: record the start (an ingestion run and a crawl run). */
+async function recordStart(db: WsDb, opts: ScrapeWhoScoredOptions, base: string, season: string, fetcherKind: string): Promise<{ ingId: number; runId: number }> {
   const ing = await db
     .insertInto('ingestion_runs')
     .values({ source: 'whoscored', file: `${base} ${opts.league} ${season}`, checksum: '', status: 'running' })
@@ -140,106 +112,53 @@ export async function scrapeWhoScored(opts: ScrapeWhoScoredOptions): Promise<Scr
     .executeTakeFirstOrThrow();
   const run = await db
     .insertInto('whoscored_crawl_runs')
-    .values({ league: opts.league, season, base_url: base, fetcher: fetcher.kind, status: 'running', ingestion_run_id: ing.id })
+    .values({ league: opts.league, season, base_url: base, fetcher: fetcherKind, status: 'running', ingestion_run_id: ing.id })
     .returning('id')
     .executeTakeFirstOrThrow();
+  return { ingId: ing.id, runId: run.id };
+}
+
+/**
+ * Crawl one season: record the start, resolve the league, fetch the listings, plan the match
+ * pages, fetch them, record the outcome. Every page is stored in the raw zone and loaded as it
+ * arrives, so an interrupted crawl loses nothing.
+ */
+export async function scrapeWhoScored(opts: ScrapeWhoScoredOptions): Promise<ScrapeReport> {
+  const db = wsDb(opts.wh.db);
+  const base = (opts.baseUrl ?? WHOSCORED_BASE_URL).replace(/\/+$/, '');
+  const season = normaliseSeason(opts.season);
+  const fetcher = isFetcher(opts.fetcher) ? opts.fetcher : createFetcher(opts.fetcher);
+  const ownFetcher = !isFetcher(opts.fetcher);
+  const { ingId, runId } = await recordStart(db, opts, base, season, fetcher.kind);
   const counts = zeroCrawlCounts();
-  let matches = zeroCounts();
-  let phase: ScrapeProgress['phase'] = 'listings';
-  let done = 0;
-  let total = 0;
-  const pages = new PageSource(db, opts.lake, fetcher, run.id, counts, opts.signal, async (e) => {
-    await db.updateTable('whoscored_crawl_runs').set({ ...counts }).where('id', '=', run.id).execute();
+  const progress = new ProgressTracker();
+  const pages = new PageSource(db, opts.lake, fetcher, runId, counts, opts.signal, async (e) => {
+    await db.updateTable('whoscored_crawl_runs').set({ ...counts }).where('id', '=', runId).execute();
+    const { phase, done, total } = progress;
     opts.onProgress?.({ phase, url: e.url, kind: e.kind, outcome: e.outcome, done, total, counts: { ...counts }, ...(e.message ? { message: e.message } : {}) });
   });
-  const skipped: string[] = [];
-  const fixtures = new Map<number, WsFixture>();
-  const loadGuard = new LoadGuard(counts, pages.errors);
+  const c: Crawl = {
+    db, base, season, current: isCurrentSeason(season, opts.now ?? new Date()), ingestionRunId: ingId, pages, counts,
+    loadGuard: new LoadGuard(counts, pages.errors), progress, fixtures: new Map(), matches: zeroCounts(), skipped: [],
+  };
   let status: ScrapeStatus = 'success';
   let message = '';
   let leagueCode = opts.league;
+  const report = () => ({ status, message, league: leagueCode, season, counts: { ...counts }, matches: c.matches, fixtures: c.fixtures.size, errors: pages.errors, skipped: c.skipped });
   try {
     const league = await resolveLeague(opts.league, pages, base);
     leagueCode = league.code;
-    const current = isCurrentSeason(season, opts.now ?? new Date());
-    const wsSeason = warehouseSeasonToWs(season);
-    const tUrl = wsUrl.tournament(base, league.regionId, league.tournamentId);
-    let tp = await pages.get({ url: tUrl, kind: 'tournament', refresh: current, critical: true });
-    let seasonOpt = tp?.parsed?.kind === 'tournament' ? tp.parsed.tournament.seasons.find((s) => s.name === wsSeason) : undefined;
-    if (!seasonOpt && tp?.cached) {
-      tp = await pages.get({ url: tUrl, kind: 'tournament', refresh: true, critical: true });
-      seasonOpt = tp?.parsed?.kind === 'tournament' ? tp.parsed.tournament.seasons.find((s) => s.name === wsSeason) : undefined;
-    }
-    if (!seasonOpt) {
-      const listed = tp?.parsed?.kind === 'tournament' ? tp.parsed.tournament.seasons.map((s) => s.name).join(', ') : '';
-      throw new CrawlStop('failed', `season ${wsSeason} is not listed on ${tUrl} (listed: ${listed || 'none'})`);
-    }
-    const sUrl = wsUrl.season(base, league.regionId, league.tournamentId, seasonOpt.seasonId);
-    const sp = await pages.get({ url: sUrl, kind: 'tournament', refresh: current, critical: true });
-    const sPage = sp?.parsed?.kind === 'tournament' ? sp.parsed.tournament : undefined;
-    const stageIds = [...new Set([sPage?.fixturesStageId, ...(sPage?.stages ?? []).map((s) => s.stageId)].filter((x): x is number => x !== undefined))];
-    if (stageIds.length === 0) throw new CrawlStop('failed', `WhoScored season page ${sUrl}: no "Fixtures" link and no stages selector; the layout may have changed`);
-    for (const stageId of stageIds) {
-      const stUrl = wsUrl.stage(base, league.regionId, league.tournamentId, seasonOpt.seasonId, stageId);
-      const st = await pages.get({ url: stUrl, kind: 'tournament', refresh: current, critical: stageIds.length === 1 });
-      const cal = st?.parsed?.kind === 'tournament' ? st.parsed.tournament.calendar : undefined;
-      if (!st) continue;
-      if (!cal) {
-        counts.failed++;
-        pages.errors.push(`WhoScored stage page ${stUrl}: no wsCalendar variable; its fixtures were skipped`);
-        continue;
-      }
-      for (const { year, month } of cal.months) {
-        const fxUrl = wsUrl.fixtures(base, stageId, year, month);
-        const fx = await pages.get({ url: fxUrl, kind: 'fixtures', refresh: current });
-        if (fx?.parsed?.kind !== 'fixtures') continue;
-        const list = fx.parsed.fixtures;
-        for (const f of list) if (f.season === season) fixtures.set(f.whoscoredId, f);
-        if (!fx.alreadyLoaded) {
-          const loaded = await loadGuard.run(fxUrl, () => loadFixtures(db, list, { ingestionRunId: ing.id, rawPageId: fx.rawPageId }));
-          if (loaded) {
-            matches = addCounts(matches, loaded);
-            counts.loaded++;
-          }
-        }
-      }
-    }
-    const plan = planMatchPages([...fixtures.values()], {
+    await fetchListings(c, league);
+    const plan = planMatchPages([...c.fixtures.values()], {
       ...(opts.previews ? { previews: opts.previews } : {}),
       ...(opts.matchIds ? { matchIds: opts.matchIds } : {}),
       ...(opts.maxMatches !== undefined ? { maxMatches: opts.maxMatches } : {}),
     });
-    phase = 'matches';
-    total = plan.length;
-    for (const p of plan) {
-      const url = p.page === 'match-centre' ? wsUrl.matchCentre(base, p.matchId) : wsUrl.preview(base, p.matchId);
-      let refresh = false;
-      if (p.page === 'match-centre' && p.finished) {
-        const row = await latestOkPage(db, url);
-        refresh = !!row?.match_status && row.match_status !== 'finished';
-      }
-      const got = await pages.get({ url, kind: p.page, matchId: p.matchId, skipLoaded: true, refresh });
-      done++;
-      if (!got?.parsed) continue;
-      const load = { ingestionRunId: ing.id, rawPageId: got.rawPageId };
-      const parsed = got.parsed;
-      const r = await loadGuard.run(url, () =>
-        parsed.kind === 'match-centre'
-          ? loadMatchCentre(db, parsed.match, load)
-          : parsed.kind === 'preview'
-            ? loadPreview(db, parsed.preview, load)
-            : Promise.resolve({ loaded: false, reason: `${url}: unexpected page kind ${parsed.kind}` } as const),
-      );
-      if (!r) continue;
-      if (r.loaded) {
-        counts.loaded++;
-        matches = addCounts(matches, r.counts);
-      } else skipped.push(r.reason);
-    }
+    await fetchMatches(c, plan);
     status = counts.failed > 0 ? 'partial' : 'success';
     message =
-      `${league.code} ${season}: ${fixtures.size} fixtures; pages fetched ${counts.fetched}, cached ${counts.cached}, ` +
-      `failed ${counts.failed}; matches inserted ${matches.inserted}, updated ${matches.updated}, unchanged ${matches.unchanged}`;
+      `${league.code} ${season}: ${c.fixtures.size} fixtures; pages fetched ${counts.fetched}, cached ${counts.cached}, ` +
+      `failed ${counts.failed}; matches inserted ${c.matches.inserted}, updated ${c.matches.updated}, unchanged ${c.matches.unchanged}`;
   } catch (e) {
     if (isAbortError(e)) {
       status = 'aborted';
@@ -250,16 +169,16 @@ export async function scrapeWhoScored(opts: ScrapeWhoScoredOptions): Promise<Scr
     } else {
       status = 'failed';
       message = (e as Error).message;
-      await finish(db, run.id, ing.id, { status, message, league: leagueCode, season, counts, matches, fixtures: fixtures.size, errors: pages.errors, skipped }).catch(() => {});
+      await finish(db, runId, ingId, report()).catch(() => {});
       if (ownFetcher) await fetcher.close().catch(() => {});
       throw e;
     }
   }
-  const report = { status, message, league: leagueCode, season, counts: { ...counts }, matches, fixtures: fixtures.size, errors: pages.errors, skipped };
+  const r = report();
   try {
-    await finish(db, run.id, ing.id, report);
+    await finish(db, runId, ingId, r);
   } finally {
     if (ownFetcher) await fetcher.close().catch(() => {});
   }
-  return { runId: run.id, ingestionRunId: ing.id, ...report };
+  return { runId, ingestionRunId: ingId, ...r };
 }

@@ -65,7 +65,10 @@ function tally(report: WhoScoredLoadReport, r: PageLoad | undefined): void {
   } else report.skipped.push(r.reason);
 }
 
-export async function ingestWhoScoredFolder(opts: { wh: Pick<Warehouse, 'db'>; lake: ObjectStore; from: string }): Promise<WhoScoredLoadReport> {
+/** Progress of a folder or raw-zone load: `step` names it, `done` of `total` files are finished. */
+export type LoadProgress = (step: string, done: number, total: number) => void;
+
+export async function ingestWhoScoredFolder(opts: { wh: Pick<Warehouse, 'db'>; lake: ObjectStore; from: string; onProgress?: LoadProgress }): Promise<WhoScoredLoadReport> {
   const db = wsDb(opts.wh.db);
   const root = path.resolve(opts.from);
   let files: string[];
@@ -78,7 +81,8 @@ export async function ingestWhoScoredFolder(opts: { wh: Pick<Warehouse, 'db'>; l
   const ing = await db.insertInto('ingestion_runs').values({ source: 'whoscored-folder', file: root, checksum: '', status: 'running' }).returning('id').executeTakeFirstOrThrow();
   report.ingestionRunId = ing.id;
   const items: { file: string; url: string; body: Uint8Array; text: string; kind: ContentKind; matchId?: number }[] = [];
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
+    opts.onProgress?.('read', i, files.length);
     const body = decodeSaved(new Uint8Array(await readFile(file)));
     const text = Buffer.from(body).toString('utf8');
     const url = pathToFileURL(file).toString();
@@ -91,7 +95,8 @@ export async function ingestWhoScoredFolder(opts: { wh: Pick<Warehouse, 'db'>; l
   }
   items.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.file.localeCompare(b.file));
   const shas: string[] = [];
-  for (const it of items) {
+  for (const [i, it] of items.entries()) {
+    opts.onProgress?.(`load ${path.basename(it.file)}`, i, items.length);
     const stored = await putRaw(opts.lake, it.body);
     if (stored.created) report.stored++;
     shas.push(stored.sha256);
@@ -116,6 +121,7 @@ export async function ingestWhoScoredFolder(opts: { wh: Pick<Warehouse, 'db'>; l
     if (loaded === undefined) await markLoaded(db, id); // navigation page: nothing to load
     tally(report, loaded);
   }
+  opts.onProgress?.('load', items.length, items.length);
   await db
     .updateTable('ingestion_runs')
     .set({
@@ -136,7 +142,7 @@ export async function ingestWhoScoredFolder(opts: { wh: Pick<Warehouse, 'db'>; l
  * tables are emptied and every URL's newest usable body is parsed and loaded again.
  * Shared match rows are upserted, never deleted.
  */
-export async function reparseWhoScored(opts: { wh: Pick<Warehouse, 'db'>; lake: ObjectStore }): Promise<WhoScoredLoadReport> {
+export async function reparseWhoScored(opts: { wh: Pick<Warehouse, 'db'>; lake: ObjectStore; onProgress?: LoadProgress }): Promise<WhoScoredLoadReport> {
   const db = wsDb(opts.wh.db);
   const rows = await latestOkPages(db);
   const report: WhoScoredLoadReport = { files: rows.length, stored: 0, parsed: 0, loaded: 0, alreadyLoaded: 0, matches: zeroCounts(), errors: [], skipped: [] };
@@ -147,7 +153,8 @@ export async function reparseWhoScored(opts: { wh: Pick<Warehouse, 'db'>; lake: 
       await trx.deleteFrom(t).execute();
     }
     await trx.updateTable('whoscored_raw_pages').set({ loaded_at: null }).execute();
-    for (const r of rows) {
+    for (const [i, r] of rows.entries()) {
+      opts.onProgress?.('reparse', i, rows.length);
       const body = bodies.get(r.sha256);
       if (!body) continue;
       const kind = r.kind as ContentKind;

@@ -44,10 +44,14 @@ export interface Snapshot {
   files: Map<string, Uint8Array>;
 }
 
-export function buildSnapshot(tables: readonly TableData[], sources: SourceRun[], features: SnapshotManifest['features']): Snapshot {
+/** Progress of a long snapshot step: `step` names it, `done` of `total` units are finished. */
+export type SnapshotProgress = (step: string, done: number, total: number) => void;
+
+export function buildSnapshot(tables: readonly TableData[], sources: SourceRun[], features: SnapshotManifest['features'], onProgress?: SnapshotProgress): Snapshot {
   const files = new Map<string, Uint8Array>();
   const entries: TableEntry[] = [];
-  for (const t of tables) {
+  for (const [i, t] of tables.entries()) {
+    onProgress?.(`parquet ${t.name}`, i, tables.length);
     const bytes = toParquet(t);
     const file = `${t.name}.parquet`;
     files.set(file, bytes);
@@ -61,6 +65,7 @@ export function buildSnapshot(tables: readonly TableData[], sources: SourceRun[]
       schema: t.columns,
     });
   }
+  onProgress?.('parquet', tables.length, tables.length);
   const manifest: SnapshotManifest = { format: SNAPSHOT_FORMAT, tables: entries, sources, features };
   files.set(MANIFEST_FILE, Buffer.from(stableJson(manifest, STABLE_JSON_FILE), 'utf8'));
   const dir = dirManifest([...files].map(([relpath, bytes]) => ({ relpath, md5: md5Hex(bytes) })));
@@ -68,11 +73,13 @@ export function buildSnapshot(tables: readonly TableData[], sources: SourceRun[]
 }
 
 /** Read the warehouse and build its snapshot (with the feature table unless `features` is null). */
-export async function snapshotWarehouse(wh: Warehouse, features: FeatureParams | null): Promise<Snapshot> {
+export async function snapshotWarehouse(wh: Warehouse, features: FeatureParams | null, onProgress?: SnapshotProgress): Promise<Snapshot> {
+  onProgress?.('read warehouse tables', 0, 1);
   const t = await readCuratedTables(wh);
   const tables = [t.matches, t.match_stats, t.odds, t.odds_totals];
   if (features) tables.push(buildFeatures(t.matches.rows, features));
-  return buildSnapshot(tables, t.sources, features ? { function: FEATURE_FUNCTION, params: features } : null);
+  onProgress?.('read', 1, 1);
+  return buildSnapshot(tables, t.sources, features ? { function: FEATURE_FUNCTION, params: features } : null, onProgress);
 }
 
 /** Write the snapshot's files into `dir`, replacing whatever the folder held. */
@@ -85,11 +92,17 @@ export async function writeSnapshotDir(s: Snapshot, dir: string): Promise<void> 
 export const snapshotPrefix = (id: string) => `snapshots/${id}/`;
 
 /** Store the snapshot in the lake at `snapshots/<id>/`; an existing complete snapshot is left untouched. */
-export async function publishSnapshot(s: Snapshot, lake: ObjectStore): Promise<{ prefix: string; created: boolean }> {
+export async function publishSnapshot(s: Snapshot, lake: ObjectStore, onProgress?: SnapshotProgress): Promise<{ prefix: string; created: boolean }> {
   const prefix = snapshotPrefix(s.id);
   if (await lake.exists(prefix + MANIFEST_FILE)) return { prefix, created: false };
-  for (const [name, bytes] of s.files) if (name !== MANIFEST_FILE) await lake.put(prefix + name, bytes);
+  let done = 0;
+  for (const [name, bytes] of s.files) {
+    if (name === MANIFEST_FILE) continue;
+    onProgress?.(`store ${name}`, done++, s.files.size);
+    await lake.put(prefix + name, bytes);
+  }
   await lake.put(prefix + MANIFEST_FILE, s.files.get(MANIFEST_FILE)!);
+  onProgress?.('store', s.files.size, s.files.size);
   return { prefix, created: true };
 }
 
