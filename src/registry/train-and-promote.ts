@@ -2,7 +2,7 @@
  * The registry side of a training: log the run (params, per-season metrics, data fingerprint,
  * code version), attach the artifact and register it as a new version, then let the quality
  * gates decide whether it becomes champion. `registerTraining` does it all in one call for
- * `time2bet start` (src/orchestrate/pipeline.ts); the DAG `train_weekly`
+ * `time2bet start` (src/stages/pipeline.ts); the DAG `train_weekly`
  * (src/orchestrate/dags/train-weekly.ts) does the same steps in separate tasks with
  * `logTraining`, `promotionPolicy` and `gateAndPromote`, so both follow one policy.
  */

@@ -1,6 +1,6 @@
 /**
  * Backtest stage: read leagues' matches, statistics and odds from the warehouse, walk forward
- * (src/ml/backtest.ts), and score the models and the market on the same matches.
+ * (src/ml/evaluation/backtest.ts), and score the models and the market on the same matches.
  *
  * - `backtestSeason`: one league-season, the original contract (pipeline, DAGs, `backtest --season`).
  * - `backtestSeasons`: several leagues and a range of seasons, per season and pooled, with

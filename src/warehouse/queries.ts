@@ -113,7 +113,7 @@ export interface ModelMatchRow {
 /**
  * Every FINISHED match of a league (or of every league when `league` is undefined), oldest
  * first, with its statistics and the 1X2 prices the market forecast and market-aware models
- * read (MARKET_PRICE_KEYS of src/ml/market.ts: pre-match and closing; callers decide which a
+ * read (MARKET_PRICE_KEYS of src/domain/market-keys.ts: pre-match and closing; callers decide which a
  * model may see). `prices: false` skips prices (training: a served model gets none).
  */
 export async function modelMatches(db: Kysely<Database>, league?: string, opts: { prices?: boolean } = {}): Promise<ModelMatchRow[]> {

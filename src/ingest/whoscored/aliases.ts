@@ -1,5 +1,5 @@
 /**
- * WhoScored's spellings of clubs that the shared seed list (src/ingest/team-aliases.ts) does
+ * WhoScored's spellings of clubs that the shared seed list (src/domain/team-aliases.ts) does
  * not cover, mapped to the canonical (football-data.co.uk) name. WhoScored uses several forms
  * for one club: full names in the fixtures JSON ("Manchester United", "West Bromwich Albion"),
  * short ones in match centres and tables ("Man Utd", "WBA", "Sheff Utd"). The shared seed

@@ -1,6 +1,6 @@
 /**
  * A league's multi-season walk-forward backtest, pure (the warehouse side is
- * src/orchestrate/stages/backtest.ts).
+ * src/stages/backtest.ts).
  *
  * One walk-forward per league, refits on a weekly grid (Mondays), to the end of the last test
  * season. With a stacked model among the specs the walk starts at `oosStart` (by default one
