@@ -25,11 +25,13 @@ export function isJsExpr(v: unknown): v is JsExpr {
 const NUMBER_RE = /[-+]?(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/y;
 const IDENT_RE = /[A-Za-z_$][\w$]*/y;
 const KEYWORDS: Record<string, unknown> = { true: true, false: false, null: null, undefined: null, NaN: null, Infinity: null };
+/** Deepest nesting of arrays/objects (and brackets in expressions) read; deeper input is refused. */
+export const MAX_DEPTH = 200;
 /** Below this size a JSON.parse attempt is not worth the extra scan. */
 const FAST_PATH_MIN = 256;
 
 /** Index just past the bracketed value starting at `start` (`{` or `[` or `(`), skipping strings and comments. */
-export function scanBalanced(src: string, start: number): number {
+export function scanBalanced(src: string, start: number, outerDepth = 0): number {
   let depth = 0;
   const n = src.length;
   for (let i = start; i < n; i++) {
@@ -52,13 +54,18 @@ export function scanBalanced(src: string, start: number): number {
         continue;
       }
     }
-    if (c === 123 || c === 91 || c === 40) depth++;
-    else if (c === 125 || c === 93 || c === 41) {
+    if (c === 123 || c === 91 || c === 40) {
+      if (++depth + outerDepth > MAX_DEPTH) throw depthError(i);
+    } else if (c === 125 || c === 93 || c === 41) {
       depth--;
       if (depth === 0) return i + 1;
     }
   }
   throw new JsLiteralError('unterminated bracket', start);
+}
+
+function depthError(position: number): JsLiteralError {
+  return new JsLiteralError(`nesting deeper than ${MAX_DEPTH} levels of arrays/objects`, position);
 }
 
 /** Index of the closing quote of the string starting at `start`. */
@@ -74,6 +81,8 @@ function skipString(src: string, start: number): number {
 
 class Reader {
   i: number;
+  /** Arrays/objects currently open around the reading position. */
+  depth = 0;
   constructor(readonly src: string, start: number) {
     this.i = start;
   }
@@ -98,9 +107,13 @@ class Reader {
     this.ws();
     const c = this.src[this.i];
     if (c === '{' || c === '[') {
+      if (this.depth >= MAX_DEPTH) throw depthError(this.i);
       const fast = this.tryJson();
       if (fast.ok) return fast.value;
-      return c === '{' ? this.object() : this.array();
+      this.depth++;
+      const v = c === '{' ? this.object() : this.array();
+      this.depth--;
+      return v;
     }
     if (c === '"' || c === "'") return this.string();
     if (c === undefined) throw new JsLiteralError('unexpected end of input', this.i);
@@ -112,7 +125,7 @@ class Reader {
     }
     IDENT_RE.lastIndex = this.i;
     const id = IDENT_RE.exec(this.src);
-    if (id && id[0] in KEYWORDS && !this.continuesExpression(this.i + id[0].length)) {
+    if (id && Object.hasOwn(KEYWORDS, id[0]) && !this.continuesExpression(this.i + id[0].length)) {
       this.i += id[0].length;
       return KEYWORDS[id[0]];
     }
@@ -130,17 +143,19 @@ class Reader {
   /** Cheap look-ahead: could the container at `at` be plain JSON (first key/element double-quoted or bare)? */
   looksJson(at: number): boolean {
     const s = this.src;
-    let j = at + 1;
-    while (j < s.length && /\s/.test(s[j])) j++;
-    const c = s[j];
-    if (s[at] === '{') return c === '"' || c === '}';
-    if (c === '{' || c === '[') return this.looksJson(j);
-    return c !== "'" && c !== ',';
+    for (;;) {
+      let j = at + 1;
+      while (j < s.length && /\s/.test(s[j])) j++;
+      const c = s[j];
+      if (s[at] === '{') return c === '"' || c === '}';
+      if (c !== '{' && c !== '[') return c !== "'" && c !== ',';
+      at = j; // iterative: nesting depth is bounded by scanBalanced, not by the call stack
+    }
   }
 
   tryJson(): { ok: true; value: unknown } | { ok: false } {
     if (!this.looksJson(this.i)) return { ok: false };
-    const end = scanBalanced(this.src, this.i);
+    const end = scanBalanced(this.src, this.i, this.depth);
     if (end - this.i < FAST_PATH_MIN) return { ok: false };
     try {
       const value: unknown = JSON.parse(this.src.slice(this.i, end));
@@ -158,7 +173,7 @@ class Reader {
     while (this.i < s.length) {
       const c = s[this.i];
       if (c === ',' || c === '}' || c === ']' || c === ';') break;
-      if (c === '(' || c === '[' || c === '{') this.i = scanBalanced(s, this.i);
+      if (c === '(' || c === '[' || c === '{') this.i = scanBalanced(s, this.i, this.depth);
       else if (c === '"' || c === "'" || c === '`') this.i = skipString(s, this.i) + 1;
       else if (c === ')') throw new JsLiteralError('unbalanced ")"', this.i);
       else this.i++;
