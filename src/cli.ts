@@ -9,7 +9,7 @@ import { withContext } from './cli/context.ts';
 import { serveUntilSignal } from './cli/serve.ts';
 import { formatReport } from './cli/table.ts';
 import { say, stopwatch } from './cli/progress.ts';
-import { runPipeline, ingestBundled } from './stages/pipeline.ts';
+import { runPipeline, ingestBundled } from './cli/pipeline.ts';
 import { registerDagCommands } from './cli/dags.ts';
 import { registerBacktestCommand } from './cli/backtest.ts';
 import { registerWhoScoredCommands } from './cli/whoscored.ts';

@@ -2,8 +2,10 @@
  * `time2bet stage <name>`: the pipeline's stages as file-in, file-out verbs for dvc.yaml.
  * ingest loads CSVs into the configured warehouse and writes a receipt; features, train and
  * evaluate read only a snapshot folder (restored into an in-memory warehouse), so their
- * outputs depend on nothing but their declared deps and params; register records the best
- * model in the configured registry and lake and writes a receipt.
+ * outputs depend on nothing but their declared deps and params; register logs the training run
+ * of the best model in the configured registry (MLFLOW_TRACKING_URI, else the built-in one),
+ * registers it and lets the quality gates decide on @champion, then writes a receipt. Each verb
+ * is a thin driver over src/stages/.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,22 +14,24 @@ import type { Config } from '../config.ts';
 import { openConfiguredWarehouse } from '../warehouse/open.ts';
 import type { Warehouse } from '../warehouse/db.ts';
 import { dataFingerprint } from '../warehouse/queries.ts';
-import { loadFootballDataFolder } from '../ingest/football-data/load.ts';
 import { modelSpecs, type ModelHyper, type ModelSpec } from '../ml/index.ts';
-import { poolReports, type EvaluationReport } from '../ml/evaluation/evaluate.ts';
-import { evaluateLatest } from '../stages/pipeline.ts';
+import type { EvaluationReport } from '../ml/evaluation/evaluate.ts';
+import { ingestFolder } from '../stages/ingest.ts';
+import { evaluateLatest } from '../stages/evaluate.ts';
+import { buildFeatureTableOf, featureConfigFromParams } from '../stages/features.ts';
+import { registerBest } from '../stages/register.ts';
 import { REGISTERED_MODEL, trainAll } from '../stages/train.ts';
 import type { BacktestResult } from '../stages/backtest.ts';
 import { parseArtifact, serialiseArtifact } from '../registry/artifact.ts';
-import { Registry } from '../registry/registry.ts';
+import { CHAMPION, Registry } from '../registry/registry.ts';
+import { trackingClientFor } from '../tracking/open.ts';
 import { openLake } from '../lake/open.ts';
 import { paramValue, readParamsFile } from '../lake/dvc/lock.ts';
 import { restoreSnapshot } from '../lake/snapshot/restore.ts';
 import { stableJson, STABLE_JSON_FILE } from '../domain/stable-json.ts';
-import { MANIFEST_FILE, readSnapshotDir, type SnapshotManifest } from '../lake/snapshot/snapshot.ts';
-import { buildFeatures, featureParams } from '../lake/snapshot/features.ts';
-import { fromParquet, toParquet } from '../lake/snapshot/parquet.ts';
-import { MATCH_COLUMNS } from '../lake/snapshot/tables.ts';
+import { MANIFEST_FILE, type SnapshotManifest } from '../lake/snapshot/snapshot.ts';
+import { toParquet } from '../lake/snapshot/parquet.ts';
+import { cliHooks } from './pipeline.ts';
 import { say } from './progress.ts';
 
 /** A section of the params file (`{}` when the file or the section is absent). */
@@ -93,7 +97,7 @@ export function registerStageCommands(program: Command, cfg: () => Config): void
     .action(async (o: { from: string; out: string }) =>
       withWarehouse(cfg(), async (wh) => {
         const from = path.resolve(o.from);
-        const results = await loadFootballDataFolder(wh, from);
+        const { results } = await ingestFolder(wh, from, { onProgress: cliHooks().onProgress });
         const files = results.map((r) => ({ file: path.relative(from, r.file).split(path.sep).join('/'), checksum: r.checksum, rows: r.rows }));
         await writeOut(o.out, stableJson({ source: 'football-data', files, warehouse: { fingerprint: await dataFingerprint(wh.db) } }, STABLE_JSON_FILE));
         say(`stage ingest: ${results.length} files (${results.filter((r) => r.status === 'loaded').length} loaded) → ${o.out}`);
@@ -102,15 +106,13 @@ export function registerStageCommands(program: Command, cfg: () => Config): void
 
   stage
     .command('features')
-    .description("compute the point-in-time feature table from a snapshot's matches (params `features:`)")
+    .description("compute the point-in-time feature table the models train on (src/ml/features/) from a snapshot (params `features:`)")
     .requiredOption('--snapshot <dir>', 'snapshot folder')
     .requiredOption('--out <file>', 'Parquet file to write')
     .option(...PARAMS_OPT)
     .action(async (o: { snapshot: string; out: string; params?: string }) => {
-      const { manifest, files } = await readSnapshotDir(path.resolve(o.snapshot));
-      requireMatches(manifest, o.snapshot);
-      const matches = await fromParquet(files.get('matches')!, MATCH_COLUMNS);
-      const table = buildFeatures(matches, featureParams(await paramsSection(o.params, 'features')));
+      const features = featureConfigFromParams(await paramsSection(o.params, 'features'));
+      const table = await withSnapshot(o.snapshot, (wh) => buildFeatureTableOf(wh, features, cliHooks()));
       await writeOut(o.out, toParquet(table));
       say(`stage features: ${table.rows.length} rows → ${o.out}`);
     });
@@ -138,50 +140,49 @@ export function registerStageCommands(program: Command, cfg: () => Config): void
     .action(async (o: { snapshot: string; out: string; params?: string }) => {
       const specs = specsFromParams(await paramsSection(o.params, 'train'));
       const ev = await paramsSection(o.params, 'evaluate');
-      const refitDays = ev.refit_days ?? cfg().refitDays;
-      if (!Number.isInteger(refitDays) || (refitDays as number) < 1) throw new Error(`params evaluate.refit_days: expected a whole number ≥ 1, got ${JSON.stringify(refitDays)}`);
-      const perLeague = await withSnapshot(o.snapshot, (wh) => evaluateLatest(wh, specs, refitDays as number));
-      const pooled = poolReports(perLeague);
+      const refitDays = refitDaysFromParams(ev, cfg());
+      const { evaluation: pooled, perLeague } = await withSnapshot(o.snapshot, (wh) => evaluateLatest(wh, specs, refitDays, cliHooks()));
       await writeOut(o.out, stableJson({ pooled, perLeague }, STABLE_JSON_FILE));
       say(`stage evaluate: ${pooled.matches} matches; ${Object.entries(pooled.models).map(([n, s]) => `${n} RPS ${s.rps.toFixed(4)}`).join(', ')}; market ${pooled.market.rps.toFixed(4)} → ${o.out}`);
     });
 
   stage
     .command('register')
-    .description('register the model with the best pooled RPS in the registry (lake + warehouse), set its alias; write a receipt')
+    .description('log the training run of the model with the best pooled RPS, register it and let the quality gates decide on @champion (on the snapshot\'s evaluation seasons); write a receipt')
+    .requiredOption('--snapshot <dir>', 'snapshot folder (the gates score candidate and champion on its matches)')
     .requiredOption('--models <dir>', 'folder of <model>.json artifacts')
     .requiredOption('--metrics <file>', 'metrics JSON written by `stage evaluate`')
     .requiredOption('--out <file>', 'receipt JSON to write')
     .option(...PARAMS_OPT)
-    .action(async (o: { models: string; metrics: string; out: string; params?: string }) => {
-      const alias = String((await paramsSection(o.params, 'register')).alias ?? 'champion');
+    .action(async (o: { snapshot: string; models: string; metrics: string; out: string; params?: string }) => {
+      const specs = specsFromParams(await paramsSection(o.params, 'train'));
+      const c = { ...cfg(), refitDays: refitDaysFromParams(await paramsSection(o.params, 'evaluate'), cfg()) };
       const metrics = JSON.parse(await readFile(o.metrics, 'utf8')) as { pooled: EvaluationReport; perLeague: BacktestResult[] };
-      const ranked = Object.entries(metrics.pooled.models).sort((a, b) => a[1].rps - b[1].rps);
-      let chosen: { kind: string; text: string } | undefined;
-      for (const [kind] of ranked) {
-        const text = await readFile(path.join(o.models, `${kind}.json`), 'utf8').catch(() => undefined);
-        if (text) {
-          chosen = { kind, text };
-          break;
-        }
-      }
-      if (!chosen) throw new Error(`stage register: none of the evaluated models (${ranked.map((r) => r[0]).join(', ')}) has an artifact in ${o.models}`);
-      const artifact = parseArtifact(chosen.text, path.join(o.models, `${chosen.kind}.json`));
-      artifact.metrics = { evaluation: metrics.pooled, perLeague: metrics.perLeague, pooled: metrics.pooled.models[chosen.kind], marketPooled: metrics.pooled.market };
-      const { sha256 } = serialiseArtifact(artifact);
-      const c = cfg();
+      const artifactOf = async (kind: string) => {
+        const file = path.join(o.models, `${kind}.json`);
+        const text = await readFile(file, 'utf8').catch(() => undefined);
+        return text === undefined ? undefined : parseArtifact(text, file);
+      };
       const lake = openLake(c);
-      await withWarehouse(c, async (wh) => {
-        const registry = new Registry(wh, lake);
-        // The same artifact already behind the alias is kept, not registered again.
-        const current = await registry.byAlias(REGISTERED_MODEL, alias);
-        const loaded = current ? await registry.loadArtifact(current).catch(() => undefined) : undefined;
-        const same = loaded && serialiseArtifact(loaded).sha256 === sha256 ? current : undefined;
-        const version = same ?? (await registry.register(artifact));
-        await registry.setAlias(REGISTERED_MODEL, alias, version.version);
-        say(`stage register: ${REGISTERED_MODEL} v${version.version} (${chosen.kind}) is @${alias}${same ? ' (unchanged)' : ''}`);
-        // The receipt holds no version number or location: the same inputs give the same bytes.
-        await writeOut(o.out, stableJson({ name: REGISTERED_MODEL, kind: chosen.kind, alias, sha256, rps: metrics.pooled.models[chosen.kind]!.rps }, STABLE_JSON_FILE));
+      const r = await withWarehouse(c, (wh) =>
+        withSnapshot(o.snapshot, async (evaluationWh) => {
+          const registry = new Registry(trackingClientFor(c, wh, lake));
+          return registerBest({ cfg: c, wh: evaluationWh, registry, specs, metrics, artifactOf });
+        }),
+      ).catch((e: Error) => {
+        throw new Error(`stage register: ${e.message}`);
       });
+      const state = r.decision.promote ? `is @${CHAMPION}` : `not promoted; champion stays v${r.champion?.version ?? '(none)'}`;
+      say(`stage register: ${REGISTERED_MODEL} v${r.version.version} (${r.kind}) ${state}: ${r.decision.reason}${r.registered ? '' : ' (decided earlier)'}`);
+      // The receipt holds no version number, location or decision (they depend on the registry's
+      // history, not on this stage's inputs): the same inputs give the same bytes.
+      await writeOut(o.out, stableJson({ name: REGISTERED_MODEL, kind: r.kind, sha256: r.sha256, rps: r.rps }, STABLE_JSON_FILE));
     });
+}
+
+/** params `evaluate.refit_days`, else the configured TIME2BET_REFIT_DAYS. */
+function refitDaysFromParams(ev: Record<string, unknown>, c: Config): number {
+  const refitDays = ev.refit_days ?? c.refitDays;
+  if (!Number.isInteger(refitDays) || (refitDays as number) < 1) throw new Error(`params evaluate.refit_days: expected a whole number ≥ 1, got ${JSON.stringify(refitDays)}`);
+  return refitDays as number;
 }

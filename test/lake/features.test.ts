@@ -1,81 +1,75 @@
-/** The snapshot's point-in-time feature table: hand-checked values, no look-ahead, deterministic bytes. */
+/**
+ * The features stage writes THE feature table (src/ml/features/, the one models train on):
+ * every row is the vector buildFeatureTable computes for that match, the bytes are
+ * deterministic, the params select the configuration, and a later result never changes an
+ * earlier row.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFeatures, featureParams, FEATURE_DEFAULTS } from '../../src/lake/snapshot/features.ts';
-import { toParquet, type Row } from '../../src/lake/snapshot/parquet.ts';
-import { expectedScore } from '../../src/ml/ratings/elo.ts';
+import { forEachEngine } from '../helpers/warehouses.ts';
+import { bundled } from '../helpers/football-data.ts';
+import { loadFootballDataFile } from '../../src/ingest/football-data/load.ts';
+import { buildFeatureTable, FEATURE_DEFAULTS, featureNames } from '../../src/ml/features/index.ts';
+import { isoToDay } from '../../src/domain/types.ts';
+import { toParquet } from '../../src/lake/snapshot/parquet.ts';
+import { matchesByLeague, otherLeaguesOf } from '../../src/stages/backtest.ts';
+import { buildFeatureTableOf, featureConfigFromParams } from '../../src/stages/features.ts';
 
-let nextId = 1;
-function match(date: string, home: string, away: string, hg: number | null, ag: number | null, league = 'L1'): Row {
-  return { id: nextId++, league, season: '2020-2021', kickoff_date: date, home_team: home, away_team: away, home_goals: hg, away_goals: ag };
-}
+forEachEngine(
+  'features stage: the models\' feature vectors, one row per finished match, deterministic, point in time',
+  async (wh) => {
+    for (const f of ['E0/2021-2022.csv', 'E1/2021-2022.csv']) await loadFootballDataFile(wh, bundled(f));
+    const t = await buildFeatureTableOf(wh, FEATURE_DEFAULTS);
+    const names = featureNames(FEATURE_DEFAULTS);
+    assert.deepEqual(t.columns.map((c) => c.name), ['match_id', 'league', 'season', 'kickoff_date', 'home_team', 'away_team', ...names, 'result']);
+    const all = await matchesByLeague(wh);
+    assert.equal(t.rows.length, [...all.values()].reduce((s, l) => s + l.length, 0));
 
-const base = (): Row[] => {
-  nextId = 1;
-  return [
-    match('2020-09-01', 'A', 'B', 2, 0),
-    match('2020-09-01', 'C', 'D', 1, 1),
-    match('2020-09-08', 'A', 'C', 0, 1),
-    match('2020-09-08', 'B', 'D', 3, 3),
-    match('2020-09-15', 'D', 'A', null, null),
-    match('2020-09-01', 'X', 'Y', 1, 0, 'L2'),
-  ];
-};
+    // Each row is exactly the vector the models are fitted on (buildFeatureTable with the other leagues).
+    for (const league of ['E0', 'E1']) {
+      const { table } = buildFeatureTable({ matches: all.get(league)!, otherLeagues: otherLeaguesOf(all, league), league }, FEATURE_DEFAULTS);
+      for (const m of all.get(league)!.filter((_, i) => i % 37 === 0)) {
+        const row = t.rows.find((r) => r.match_id === m.id)!;
+        assert.equal(row.league, league);
+        assert.equal(isoToDay(row.kickoff_date as string), m.day);
+        const v = table.get(m.day, m.home, m.away)!;
+        names.forEach((n, k) => assert.equal(row[n], Number.isFinite(v[k]!) ? v[k] : null, `${league} ${m.home} v ${m.away}: ${n}`));
+        assert.equal(row.result, m.homeGoals > m.awayGoals ? 'H' : m.homeGoals === m.awayGoals ? 'D' : 'A');
+      }
+    }
+    const first = t.rows.find((r) => r.league === 'E0')!;
+    assert.equal(first.elo_diff, 0, 'nobody has played before the first day');
 
-const byId = (rows: Row[], id: number) => rows.find((r) => r.match_id === id)!;
+    // Deterministic bytes.
+    assert.deepEqual(toParquet(await buildFeatureTableOf(wh, FEATURE_DEFAULTS)), toParquet(t));
 
-test('features: Elo before kick-off, form over past matches only, rest days, label', () => {
-  const f = buildFeatures(base()).rows;
-  // Day 1: nobody has played.
-  for (const id of [1, 2]) {
-    const r = byId(f, id);
-    assert.equal(r.home_elo, 1500);
-    assert.equal(r.away_elo, 1500);
-    assert.equal(r.home_played, 0);
-    assert.equal(r.home_form_points, null);
-    assert.equal(r.home_rest_days, null);
-  }
-  assert.equal(byId(f, 1).result, 'H');
-  assert.equal(byId(f, 2).result, 'D');
-  // Day 2: A won 2-0 at home (G = 1.5), C drew at home.
-  const dA = 20 * 1.5 * (1 - expectedScore(60));
-  const dC = 20 * 1 * (0.5 - expectedScore(60));
-  const r3 = byId(f, 3);
-  assert.ok(Math.abs((r3.home_elo as number) - (1500 + dA)) < 1e-9);
-  assert.ok(Math.abs((r3.away_elo as number) - (1500 + dC)) < 1e-9);
-  assert.equal(r3.home_form_points, 3);
-  assert.equal(r3.home_form_goals_for, 2);
-  assert.equal(r3.away_form_points, 1);
-  assert.equal(r3.home_played, 1);
-  assert.equal(r3.home_rest_days, 7);
-  // A fixture not played yet still gets features, and no label.
-  const r5 = byId(f, 5);
-  assert.equal(r5.result, null);
-  assert.equal(r5.home_played, 2);
-  assert.equal(r5.away_form_points, 1.5); // A: win then loss
-  assert.equal(r5.home_form_goals_for, 2); // D: 1 then 3
-  // Leagues are rated separately.
-  assert.equal(byId(f, 6).home_elo, 1500);
-  assert.equal(f.length, 6);
-});
+    // Point in time: changing the last day's results leaves every earlier row as it was.
+    const lastDay = Math.max(...all.get('E0')!.map((m) => m.day));
+    const iso = t.rows.filter((r) => r.league === 'E0').map((r) => r.kickoff_date as string).sort().at(-1)!;
+    assert.equal(isoToDay(iso), lastDay);
+    await wh.db.updateTable('matches').set({ home_goals: 9, away_goals: 0 }).where('kickoff_date', '=', iso as never).execute();
+    const after = await buildFeatureTableOf(wh, FEATURE_DEFAULTS);
+    const earlier = (rows: typeof t.rows) => rows.filter((r) => (r.kickoff_date as string) < iso);
+    assert.deepEqual(earlier(after.rows), earlier(t.rows));
+    assert.notDeepEqual(after.rows, t.rows, 'the changed results are in their own rows\' labels');
 
-test('features: no look-ahead — later or same-day results never change a match’s features', () => {
-  const f = buildFeatures(base()).rows;
-  const changed = base();
-  changed[2] = { ...changed[2]!, home_goals: 5, away_goals: 0 }; // day 2, A-C
-  const g = buildFeatures(changed).rows;
-  for (const id of [1, 2, 3, 4]) assert.deepEqual(byId(g, id), { ...byId(f, id), result: byId(g, id).result }, `match ${id}`);
-  assert.notDeepEqual(byId(g, 5), byId(f, 5), 'the later fixture does see it');
-});
+    // Params select the configuration: another Elo K gives other Elo columns, the same rest.
+    const k40 = await buildFeatureTableOf(wh, featureConfigFromParams({ elo: { k: 40 } }));
+    const day2 = k40.rows.find((r) => r.league === 'E0' && (r.kickoff_date as string) > (first.kickoff_date as string) && r.elo_diff !== 0);
+    assert.ok(day2, 'Elo moves after the first day');
+    assert.notEqual(day2!.elo_diff, after.rows.find((r) => r.match_id === day2!.match_id)!.elo_diff);
+  },
+  { timeout: 240_000 },
+);
 
-test('features: the window and Elo constants come from params; bytes are deterministic', () => {
-  const p = featureParams({ form_window: 1, elo_k: 40 });
-  assert.deepEqual(p, { ...FEATURE_DEFAULTS, formWindow: 1, eloK: 40 });
-  const f = buildFeatures(base(), p).rows;
-  assert.equal(byId(f, 5).away_form_points, 0, 'only the last match (a loss) with form_window 1');
-  assert.throws(() => featureParams({ window: 3 }), /unknown/);
-  assert.throws(() => featureParams({ form_window: 0 }), /whole number/);
-  const a = toParquet(buildFeatures(base()));
-  const b = toParquet(buildFeatures([...base()].reverse()));
-  assert.deepEqual(a, b, 'input order does not matter');
+test('features params: any part of the feature configuration over its defaults; unknown or ill-typed values refused', () => {
+  assert.deepEqual(featureConfigFromParams({}), FEATURE_DEFAULTS);
+  const p = featureConfigFromParams({ elo: { k: 40 }, formWindows: [5] });
+  assert.deepEqual(p, { ...FEATURE_DEFAULTS, elo: { ...FEATURE_DEFAULTS.elo, k: 40 }, formWindows: [5] });
+  assert.equal(FEATURE_DEFAULTS.elo.k, 20, 'the defaults are not changed');
+  assert.throws(() => featureConfigFromParams({ form_window: 3 }), /features\.form_window is unknown; known: elo, pi/);
+  assert.throws(() => featureConfigFromParams({ elo: { k: 'x' } }), /features\.elo\.k: expected a number, got "x"/);
+  assert.throws(() => featureConfigFromParams({ formWindows: [0] }), /features\.formWindows: expected a non-empty list/);
+  assert.throws(() => featureConfigFromParams({ elo: 3 }), /features\.elo: expected a mapping/);
+  assert.throws(() => featureConfigFromParams(JSON.parse('{"__proto__": {"k": 1}}') as Record<string, unknown>), /features\.__proto__ is unknown/);
 });

@@ -131,7 +131,7 @@ test('clone + data pull + repro reproduces byte-identical models, metrics and dv
   assert.equal(git(clone, 'status', '--porcelain'), '', 'nothing changed in git');
 
   // One param: only the stage that reads it.
-  writeFileSync(path.join(clone, 'params.yaml'), readFileSync(path.join(clone, 'params.yaml'), 'utf8').replace('form_window: 5', 'form_window: 3'));
+  writeFileSync(path.join(clone, 'params.yaml'), readFileSync(path.join(clone, 'params.yaml'), 'utf8').replace('restCap: 14', 'restCap: 10'));
   assert.deepEqual(ran((await cli(['repro'], clone, cenv)).stderr), ['ingest', 'features']);
   assert.notEqual(md5(path.join(clone, 'data/features.parquet')), expected['data/features.parquet']);
   assert.equal(md5(path.join(clone, 'models/elo.json')), expected['models/elo.json']);

@@ -10,8 +10,10 @@ import { bundled, tempDir } from '../helpers/football-data.ts';
 import { loadFootballDataFile } from '../../src/ingest/football-data/load.ts';
 import { FolderStore } from '../../src/lake/folder-store.ts';
 import { hashPath } from '../../src/lake/dvc/hash.ts';
-import { listSnapshots, publishSnapshot, readSnapshotDir, snapshotWarehouse, writeSnapshotDir, MANIFEST_FILE } from '../../src/lake/snapshot/snapshot.ts';
-import { FEATURE_DEFAULTS } from '../../src/lake/snapshot/features.ts';
+import { listSnapshots, publishSnapshot, readSnapshotDir, writeSnapshotDir, MANIFEST_FILE } from '../../src/lake/snapshot/snapshot.ts';
+import { FEATURE_DEFAULTS } from '../../src/ml/features/index.ts';
+import { takeSnapshot } from '../../src/stages/snapshot.ts';
+import { featureProvenance } from '../../src/stages/features.ts';
 import { fromParquet } from '../../src/lake/snapshot/parquet.ts';
 import { readCuratedTables, MATCH_COLUMNS } from '../../src/lake/snapshot/tables.ts';
 import { restoreSnapshot } from '../../src/lake/snapshot/restore.ts';
@@ -28,8 +30,8 @@ forEachEngine(
   'snapshot: same warehouse content, same bytes; manifest counts, schemas, hashes and sources',
   async (wh, engine) => {
     for (const f of FILES) await loadFootballDataFile(wh, bundled(f));
-    const a = await snapshotWarehouse(wh, FEATURE_DEFAULTS);
-    const b = await snapshotWarehouse(wh, FEATURE_DEFAULTS);
+    const a = await takeSnapshot(wh, { features: FEATURE_DEFAULTS });
+    const b = await takeSnapshot(wh, { features: FEATURE_DEFAULTS });
     assert.equal(a.id, b.id);
     assert.deepEqual([...a.files.keys()], ['matches.parquet', 'match_stats.parquet', 'odds.parquet', 'odds_totals.parquet', 'features.parquet', MANIFEST_FILE]);
     for (const [name, bytes] of a.files) assert.equal(md5(bytes), md5(b.files.get(name)!), `${name} is byte-identical`);
@@ -53,7 +55,7 @@ forEachEngine(
       m.sources.map((s) => [s.file, s.checksum, s.rows]),
       FILES.map((f) => [f, createHash('sha256').update(readFileSync(bundled(f))).digest('hex'), 380]),
     );
-    assert.deepEqual(m.features, { function: 'time2bet.features.pit-elo-form/v1', params: FEATURE_DEFAULTS });
+    assert.deepEqual(m.features, featureProvenance(FEATURE_DEFAULTS));
 
     // The Parquet reads back to exactly the warehouse rows.
     const curated = await readCuratedTables(wh);
@@ -74,7 +76,7 @@ forEachEngine(
 
     // A change in the warehouse gives another snapshot.
     await wh.db.updateTable('odds').set({ home: 9.99 }).where('match_id', '=', curated.matches.rows[0]!.id as number).execute();
-    const c = await snapshotWarehouse(wh, FEATURE_DEFAULTS);
+    const c = await takeSnapshot(wh, { features: FEATURE_DEFAULTS });
     assert.notEqual(c.id, a.id);
     assert.equal(md5(c.files.get('matches.parquet')!), md5(a.files.get('matches.parquet')!), 'untouched tables keep their bytes');
 
@@ -86,7 +88,7 @@ forEachEngine(
     assert.equal(await dataFingerprint(wh.db), before.fp);
     assert.deepEqual(await leagueMatches(wh.db, 'E0'), before.matches);
     assert.equal(serialiseArtifact((await trainAll(wh, [eloSpec()], {}))[0]!).sha256, artifactBefore);
-    assert.equal((await snapshotWarehouse(wh, FEATURE_DEFAULTS)).files.get('odds.parquet')!.byteLength, a.files.get('odds.parquet')!.byteLength);
+    assert.equal((await takeSnapshot(wh, { features: FEATURE_DEFAULTS })).files.get('odds.parquet')!.byteLength, a.files.get('odds.parquet')!.byteLength);
   },
   { timeout: 240_000 },
 );

@@ -5,17 +5,18 @@
  *
  *   load_football_data — load every football-data.co.uk CSV below $TIME2BET_DATA_DIR
  *                        (unchanged files are skipped by checksum; a changed file updates its rows);
- *   snapshot           — export the curated tables and the feature table (default feature
- *                        parameters) as Parquet to the lake at snapshots/<id>/ (issue 6); the id
+ *   snapshot           — export the curated tables and the feature table the models train on
+ *                        (src/ml/features/, default configuration) as Parquet to the lake at
+ *                        snapshots/<id>/ (the snapshot stage, src/stages/snapshot.ts); the id
  *                        is the content hash, so an unchanged warehouse re-publishes nothing.
  *
  * Hook for the scraper (issue 3, `time2bet scrape|ingest whoscored`): when it exposes a stage
  * function for an interval (e.g. `scrapeWhoScored(wh, lake, interval)`), add a task
  * `{ id: 'scrape_whoscored', run: (ctx) => … }` and make `snapshot` depend on it too.
  */
-import { loadFootballDataFolder } from '../../ingest/football-data/load.ts';
-import { FEATURE_DEFAULTS } from '../../lake/snapshot/features.ts';
-import { publishSnapshot, snapshotWarehouse } from '../../lake/snapshot/snapshot.ts';
+import { ingestFolder } from '../../stages/ingest.ts';
+import { snapshotToLake } from '../../stages/snapshot.ts';
+import { FEATURE_DEFAULTS } from '../../ml/features/index.ts';
 import { defineDag } from '../dag/define.ts';
 
 export const ingestDaily = defineDag({
@@ -32,21 +33,14 @@ export const ingestDaily = defineDag({
       executionTimeoutMs: 30 * 60_000,
       async run(ctx) {
         ctx.log(`loading ${ctx.cfg.dataDir} for ${ctx.dataIntervalStart.toISOString()} – ${ctx.dataIntervalEnd.toISOString()}`);
-        const results = await loadFootballDataFolder(ctx.wh, ctx.cfg.dataDir, {
-          onProgress: (done, total, file) => {
-            if (ctx.signal.aborted) throw ctx.signal.reason;
-            if (done === total || done % 10 === 0) ctx.log(`${done}/${total} files (${file.slice(ctx.cfg.dataDir.length + 1)})`);
+        const { files, loaded, inserted, updated } = await ingestFolder(ctx.wh, ctx.cfg.dataDir, {
+          signal: ctx.signal,
+          onProgress: (e) => {
+            if (e.done === e.total || e.done % 10 === 0) ctx.log(`${e.done}/${e.total} files (${e.detail})`);
           },
+          onMessage: (line) => ctx.log(line),
         });
-        const loaded = results.filter((r) => r.status === 'loaded');
-        const summary = {
-          files: results.length,
-          loaded: loaded.length,
-          inserted: loaded.reduce((s, r) => s + r.inserted, 0),
-          updated: loaded.reduce((s, r) => s + r.updated, 0),
-        };
-        ctx.log(`${summary.files} files (${summary.loaded} loaded); ${summary.inserted} matches inserted, ${summary.updated} updated`);
-        return summary;
+        return { files, loaded, inserted, updated };
       },
     },
     {
@@ -54,8 +48,7 @@ export const ingestDaily = defineDag({
       deps: ['load_football_data'],
       executionTimeoutMs: 30 * 60_000,
       async run(ctx) {
-        const snap = await snapshotWarehouse(ctx.wh, FEATURE_DEFAULTS);
-        const r = await publishSnapshot(snap, ctx.lake);
+        const { snapshot: snap, published: r } = await snapshotToLake(ctx.wh, ctx.lake, { features: FEATURE_DEFAULTS });
         const tables = Object.fromEntries(snap.manifest.tables.map((t) => [t.name, t.rows]));
         ctx.log(`snapshot ${snap.id} ${r.created ? 'published' : 'already in the lake'} at ${r.prefix}: ${Object.entries(tables).map(([t, n]) => `${t} ${n}`).join(', ')}`);
         return { id: snap.id, prefix: r.prefix, created: r.created, tables };

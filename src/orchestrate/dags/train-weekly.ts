@@ -1,11 +1,11 @@
 /**
  * `train_weekly`: every Sunday 00:00 UTC, evaluate → train → register → promote, with the same
- * tracking and promotion policy as `time2bet start` (src/tracking/train-and-promote.ts), on the
+ * stages, tracking and promotion policy as `time2bet start` (src/stages/, src/registry/), on the
  * same tracking server and registry (MLFLOW_TRACKING_URI, else the built-in one).
  *
- *   evaluate — walk forward through the latest season of each league (backtest stage) for
- *              every configured model spec (untuned, as `start` does), scored next to the
- *              market; picks the best model by pooled RPS. Skips the rest of the run when a
+ *   evaluate — the evaluate stage (src/stages/evaluate.ts): walk forward through the latest
+ *              season of each league for every configured model spec (untuned, as `start`
+ *              does), scored next to the market; picks the best model by pooled RPS (`bestModel`). Skips the rest of the run when a
  *              version was already trained and decided on the same data and configuration
  *              (nothing new to learn; a refused retrain is not repeated every week).
  *   train    — fit that same spec on all data (train stage); the artifact goes to the lake
@@ -14,7 +14,7 @@
  *              tagged with this DAG run) and register the artifact as a new model version of
  *              it. Idempotent: a retry finds the version this DAG run registered, or else the
  *              run it logged, instead of making a second one.
- *   promote  — `gateAndPromote` (src/tracking/promotion.ts): the candidate and the champion are
+ *   promote  — `gateAndPromote` (src/registry/promotion.ts): the candidate and the champion are
  *              walked forward on the same evaluation matches; @champion moves only if the RPS is
  *              no worse than TIME2BET_PROMOTION_RPS_TOLERANCE and the calibration error is within
  *              TIME2BET_PROMOTION_CALIBRATION_BOUND (the first version is always promoted). The
@@ -22,40 +22,29 @@
  *              task as skipped with the reason.
  */
 import { dataFingerprint } from '../../warehouse/queries.ts';
-import { selectModelSpecs } from '../../ml/index.ts';
-import { poolReports, type EvaluationReport } from '../../ml/evaluation/evaluate.ts';
+import type { EvaluationReport } from '../../ml/evaluation/evaluate.ts';
 import type { Config } from '../../config.ts';
 import { CHAMPION, Registry, TRAINING_EXPERIMENT, type ModelVersion } from '../../registry/registry.ts';
 import { trackingClientFor } from '../../tracking/open.ts';
-import { stableJson } from '../../domain/stable-json.ts';
 import { parseArtifact, serialiseArtifact, type ModelArtifact } from '../../registry/artifact.ts';
 import { RUN_TAGS } from '../../registry/training-run.ts';
 import { gateAndPromote, PROMOTION_TAGS } from '../../registry/promotion.ts';
-import { alreadyTrained, logTraining, promotionPolicy } from '../../registry/train-and-promote.ts';
+import { alreadyTrained, logTraining } from '../../registry/train-and-promote.ts';
 import type { ModelSpec } from '../../ml/models/model.ts';
-import { evaluationSeasons } from '../../stages/pipeline.ts';
-import { backtestSeason, matchesByLeague, type BacktestResult } from '../../stages/backtest.ts';
+import { bestModel, describeSeason, evaluateLatest, evaluatedSpecs, trainingConfigKey } from '../../stages/evaluate.ts';
+import { promotionPolicy, trainingMetrics } from '../../stages/register.ts';
+import type { BacktestResult } from '../../stages/backtest.ts';
 import { REGISTERED_MODEL, trainAll } from '../../stages/train.ts';
 import { defineDag, type TaskContext } from '../dag/define.ts';
 
 /** Run tag naming the DAG run (`<dag id>/<run id>`) that logged a training run. */
 export const DAG_RUN_TAG = 'time2bet.dag_run';
 
-/** The specs `start` evaluates: the configured models with their literature defaults, untuned. */
-function evaluatedSpecs(cfg: Pick<Config, 'models'>): ModelSpec<any>[] {
-  return selectModelSpecs(cfg.models.split(','), {}, { tune: false });
-}
-
 /** The spec evaluate chose, as evaluate scored it (train fits it, promote gates it). */
 function chosenSpec(cfg: Pick<Config, 'models'>, name: string): ModelSpec<any> {
   const spec = evaluatedSpecs(cfg).find((s) => s.name === name);
   if (!spec) throw new Error(`model "${name}" chosen by evaluate is no longer among TIME2BET_MODELS (${cfg.models}); clear the whole run to evaluate again`);
   return spec;
-}
-
-/** Same key as the start pipeline's, so either path recognises a version trained on the same configuration. */
-function configKey(specs: readonly ModelSpec<any>[], refitDays: number): string {
-  return stableJson({ specs: specs.map((s) => ({ name: s.name, hyper: s.hyper })), refitDays });
 }
 
 /** The registry `start` and `serve` use (MLFLOW_TRACKING_URI, else the built-in server). */
@@ -110,7 +99,7 @@ export const trainWeekly = defineDag({
       async run(ctx): Promise<Evaluated> {
         const specs = evaluatedSpecs(ctx.cfg);
         const fingerprint = await dataFingerprint(ctx.wh.db);
-        const key = configKey(specs, ctx.cfg.refitDays);
+        const key = trainingConfigKey(specs, ctx.cfg.refitDays);
         const registry = registryOf(ctx);
         const current = await registry.byAlias(REGISTERED_MODEL, CHAMPION);
         const done = current && (await alreadyTrained(registry, REGISTERED_MODEL, fingerprint, key));
@@ -124,18 +113,9 @@ export const trainWeekly = defineDag({
               : `${REGISTERED_MODEL} v${done.version} was trained on the same data and configuration (${done.tags[PROMOTION_TAGS.decision]}: ${done.tags[PROMOTION_TAGS.reason] ?? 'no reason recorded'}); champion v${current.version} stays`,
           );
         }
-        const targets = await evaluationSeasons(ctx.wh);
-        if (!targets.length) throw new Error('the warehouse holds no finished season to evaluate on; run ingest_daily first');
-        const perLeague: BacktestResult[] = [];
-        const matches = await matchesByLeague(ctx.wh);
-        for (const t of targets) {
-          if (ctx.signal.aborted) throw ctx.signal.reason;
-          const r = await backtestSeason(ctx.wh, { ...t, specs, refitDays: ctx.cfg.refitDays, matches });
-          ctx.log(`${t.league} ${t.season}: ${r.matches} matches; ${Object.entries(r.models).map(([m, s]) => `${m} RPS ${s.rps.toFixed(4)}`).join(', ')}; market ${r.market.rps.toFixed(4)}`);
-          perLeague.push(r);
-        }
-        const evaluation = poolReports(perLeague);
-        const best = Object.entries(evaluation.models).sort((a, b) => a[1].rps - b[1].rps)[0]![0];
+        const { evaluation, perLeague } = await evaluateLatest(ctx.wh, specs, ctx.cfg.refitDays, { signal: ctx.signal });
+        for (const r of perLeague) ctx.log(describeSeason(r));
+        const best = bestModel(evaluation);
         ctx.log(`best: ${best} (pooled RPS ${evaluation.models[best]!.rps.toFixed(4)}, market ${evaluation.market.rps.toFixed(4)})`);
         return { fingerprint, configKey: key, best, evaluation, perLeague };
       },
@@ -147,7 +127,7 @@ export const trainWeekly = defineDag({
       async run(ctx) {
         const e = (await ctx.pull<Evaluated>('evaluate'))!;
         const spec = chosenSpec(ctx.cfg, e.best);
-        const metrics = { configKey: e.configKey, evaluation: e.evaluation, perLeague: e.perLeague, pooled: e.evaluation.models[e.best], marketPooled: e.evaluation.market, dagRun: `${ctx.dagId}/${ctx.runId}` };
+        const metrics = trainingMetrics(e.configKey, e.best, e, { dagRun: `${ctx.dagId}/${ctx.runId}` });
         const [artifact] = await trainAll(ctx.wh, [spec], { [e.best]: metrics }, { onLeague: (league, i, n) => ctx.log(`fit ${e.best} ${league} (${i + 1}/${n})`) });
         const key = `orchestration/${ctx.dagId}/${runKey(ctx.runId)}/${e.best}.json`;
         await ctx.lake.put(key, serialiseArtifact(artifact!).bytes);
