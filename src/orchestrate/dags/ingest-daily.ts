@@ -10,7 +10,7 @@
  *                        snapshots/<id>/ (the snapshot stage, src/stages/snapshot.ts); the id
  *                        is the content hash, so an unchanged warehouse re-publishes nothing.
  *
- * Hook for the scraper (issue 3, `time2bet scrape|ingest whoscored`): when it exposes a stage
+ * Hook for the scraper (`time2bet scrape|ingest whoscored`): when it exposes a stage
  * function for an interval (e.g. `scrapeWhoScored(wh, lake, interval)`), add a task
  * `{ id: 'scrape_whoscored', run: (ctx) => … }` and make `snapshot` depend on it too.
  */
