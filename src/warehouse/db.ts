@@ -4,7 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Migrator, type MigrationProvider } from 'kysely/migration';
 import pg from 'pg';
 import { redactUrl as redact } from '../domain/redact.ts';
 import { migrations } from './migrations/index.ts';
@@ -18,6 +19,13 @@ export type Engine = 'pglite' | 'postgres';
 export interface Warehouse {
   readonly db: Kysely<Database>;
   readonly engine: Engine;
+  /**
+   * What callers may rely on, so that none branches on `engine`: connections go to a server
+   * that can drop them (a restart or failover: guard against lost-connection errors), and
+   * whether one process owns the database, so a scheduler on it may treat queued tries with
+   * no live in-process executor as orphaned.
+   */
+  readonly capabilities: { readonly connectionsCanDrop: boolean; readonly exclusiveScheduling: boolean };
   /** Where it lives, with any password removed (for logs and `config`). */
   readonly location: string;
   ping(): Promise<boolean>;
@@ -109,6 +117,9 @@ export async function openWarehouse(target: WarehouseTarget, opts: { migrate?: b
   let release = () => {};
   let share: (() => Promise<SharedSocket>) | undefined;
   let shared: SharedSocket | undefined;
+  // A guest of a shared PGlite loses its connections when the owner stops; a shared owner no
+  // longer runs every task itself (guests' schedulers may), so neither schedules exclusively.
+  const capabilities = { connectionsCanDrop: target.engine === 'postgres', exclusiveScheduling: target.engine === 'pglite' };
   if (target.engine === 'postgres') {
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool(target.url) }) });
     location = redact(target.url);
@@ -131,6 +142,8 @@ export async function openWarehouse(target: WarehouseTarget, opts: { migrate?: b
       };
     } else {
       // One connection: the same single-session semantics as the owner's own dialect.
+      capabilities.connectionsCanDrop = true;
+      capabilities.exclusiveScheduling = false;
       db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pgPool(socketUrl(claim.socketDir), 1) }) });
       location = `pglite ${target.dir} (shared by process ${claim.pid} on ${claim.socketDir})`;
     }
@@ -138,6 +151,7 @@ export async function openWarehouse(target: WarehouseTarget, opts: { migrate?: b
   const wh: Warehouse = {
     db,
     engine: target.engine,
+    capabilities,
     location,
     async ping() {
       try {
@@ -167,6 +181,7 @@ export async function openWarehouse(target: WarehouseTarget, opts: { migrate?: b
   if (share) {
     try {
       shared = await share();
+      capabilities.exclusiveScheduling = false;
     } catch (e) {
       // Still usable by this process; others get the "in use" error after their wait.
       process.emitWarning(`the embedded warehouse is not shared with other processes: ${(e as Error).message}`);

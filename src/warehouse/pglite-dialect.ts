@@ -1,21 +1,14 @@
 /**
- * A Kysely dialect over PGlite (Postgres compiled to WASM, in-process).
- * PGlite is one connection, so queries and transactions are serialised by a mutex,
- * the way Kysely's own SQLite driver does it. Written here rather than taken from
- * kysely-pglite(-dialect): those pin other PGlite/Kysely versions than the ones we need.
+ * Kysely over PGlite (Postgres compiled to WASM, in-process): Kysely's own PGliteDialect, handed
+ * a view of the PGlite instance that adds the two things this project needs:
+ * - one Mutex around every use of the single PGlite session, shared with the socket that serves
+ *   the same instance to other processes (pglite-socket.ts), so their statements never run
+ *   inside this process's transactions nor ours inside theirs;
+ * - statements without parameters go through the simple protocol (`exec`), so multi-statement
+ *   scripts (the migrations) run as they do on PostgreSQL.
  */
-import type { PGlite } from '@electric-sql/pglite';
-import {
-  CompiledQuery,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type Kysely,
-  type QueryResult,
-} from 'kysely';
+import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
+import { PGliteDialect as KyselyPGliteDialect } from 'kysely';
 
 /** Serialises users of the one PGlite session (this dialect, and socket clients: pglite-socket.ts). */
 export class Mutex {
@@ -27,76 +20,50 @@ export class Mutex {
     this.#tail = prev.then(() => next);
     return prev.then(() => release);
   }
-}
-
-class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly db: PGlite) {}
-  async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
-    // Without parameters use the simple protocol, so multi-statement scripts (migrations) work.
-    const res =
-      q.parameters.length === 0
-        ? ((await this.db.exec(q.sql)).at(-1) ?? { rows: [], affectedRows: 0 })
-        : await this.db.query<R>(q.sql, q.parameters as unknown[]);
-    const affected = res.affectedRows;
-    return {
-      rows: res.rows as R[],
-      ...(affected !== undefined && q.query.kind !== 'SelectQueryNode' ? { numAffectedRows: BigInt(affected) } : {}),
-    };
-  }
-  // eslint-disable-next-line require-yield
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('PGlite dialect: streaming queries are not supported; page with LIMIT/OFFSET instead');
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.lock();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
   }
 }
 
-class PGliteDriver implements Driver {
-  #release: (() => void) | undefined;
-  readonly #conn: PGliteConnection;
+type Queryable = Pick<Transaction, 'query' | 'exec'>;
+
+async function query<T>(q: Queryable, text: string, params: unknown[] = [], opts?: QueryOptions): Promise<Results<T>> {
+  if (params.length > 0) return q.query<T>(text, params, opts);
+  const results = await q.exec(text, opts);
+  return (results.at(-1) ?? { rows: [], fields: [] }) as Results<T>;
+}
+
+/** A Kysely dialect over `pgl`, serialised with `mutex`. */
+export class PGliteDialect extends KyselyPGliteDialect {
   constructor(
-    private readonly db: PGlite,
-    private readonly mutex: Mutex,
-  ) {
-    this.#conn = new PGliteConnection(db);
-  }
-  async init(): Promise<void> {}
-  async acquireConnection(): Promise<DatabaseConnection> {
-    this.#release = await this.mutex.lock();
-    return this.#conn;
-  }
-  async beginTransaction(c: DatabaseConnection): Promise<void> {
-    await c.executeQuery(CompiledQuery.raw('begin'));
-  }
-  async commitTransaction(c: DatabaseConnection): Promise<void> {
-    await c.executeQuery(CompiledQuery.raw('commit'));
-  }
-  async rollbackTransaction(c: DatabaseConnection): Promise<void> {
-    await c.executeQuery(CompiledQuery.raw('rollback'));
-  }
-  async releaseConnection(): Promise<void> {
-    const r = this.#release;
-    this.#release = undefined;
-    r?.();
-  }
-  async destroy(): Promise<void> {
-    await this.db.close();
-  }
-}
-
-export class PGliteDialect implements Dialect {
-  constructor(
-    private readonly db: PGlite,
+    pgl: PGlite,
     readonly mutex = new Mutex(),
-  ) {}
-  createAdapter() {
-    return new PostgresAdapter();
-  }
-  createDriver(): Driver {
-    return new PGliteDriver(this.db, this.mutex);
-  }
-  createQueryCompiler() {
-    return new PostgresQueryCompiler();
-  }
-  createIntrospector(db: Kysely<unknown>) {
-    return new PostgresIntrospector(db);
+  ) {
+    super({
+      pglite: {
+        get closed() {
+          return pgl.closed;
+        },
+        get ready() {
+          return pgl.ready;
+        },
+        get waitReady() {
+          return pgl.waitReady;
+        },
+        close: () => pgl.close(),
+        query: <T>(text: string, params?: unknown[], opts?: QueryOptions) => mutex.run(() => query<T>(pgl, text, params, opts)),
+        transaction: <T>(fn: (tx: { query: Transaction['query']; rollback(): Promise<void> }) => Promise<T>) =>
+          mutex.run(() =>
+            pgl.transaction((tx) =>
+              fn({ query: <R>(text: string, params?: unknown[], opts?: QueryOptions) => query<R>(tx, text, params, opts), rollback: () => tx.rollback() }),
+            ),
+          ),
+      },
+    });
   }
 }

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const BIN = path.resolve('bin/time2bet.js');
 
-test('dags trigger --wait and models list run beside a running start', { timeout: 300_000 }, async () => {
+test('dags trigger --wait and models list run beside a running start', { timeout: 240_000 }, async () => {
   const home = mkdtempSync(path.join(tmpdir(), 't2b-cc-'));
   const data = path.join(home, 'data', 'E0');
   mkdirSync(data, { recursive: true });

@@ -1,5 +1,5 @@
 /** Every migration, in order. Add new ones at the end; never edit a released one. */
-import type { Migration } from 'kysely';
+import type { Migration } from 'kysely/migration';
 import * as m001 from './001_core.ts';
 
 export const migrations: Record<string, Migration> = {
