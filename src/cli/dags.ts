@@ -45,7 +45,7 @@ async function dagOf(c: Config, id: string): Promise<{ dags: Map<string, Dag>; d
 /** Run (embedded) or wait for (pgboss) the given runs; throws when one of them failed. */
 async function complete(ctx: Context, dags: Map<string, Dag>, runs: DagRun[]): Promise<DagRun[]> {
   const ids = runs.map((r) => r.id);
-  if (ctx.wh.engine === 'postgres') guardLostConnections(say);
+  if (ctx.wh.capabilities.connectionsCanDrop) guardLostConnections(say);
   let done: DagRun[];
   if (ctx.cfg.executor === 'embedded') {
     const s = await startEmbeddedScheduler({ cfg: ctx.cfg, wh: ctx.wh, lake: ctx.lake, dags, runIds: ids, say });

@@ -8,7 +8,6 @@ import { Option, type Command } from 'commander';
 import { PACKAGE_ROOT, type Config } from '../config.ts';
 import { openConfiguredWarehouse } from '../warehouse/open.ts';
 import { openLake } from '../lake/open.ts';
-import { S3Store } from '../lake/s3-store.ts';
 import { publishSnapshot, snapshotWarehouse, writeSnapshotDir } from '../lake/snapshot/snapshot.ts';
 import { featureParams } from '../lake/snapshot/features.ts';
 import { DvcRepo } from '../lake/dvc/repo.ts';
@@ -79,7 +78,7 @@ export function registerDataCommands(program: Command, cfg: () => Config): void 
         const r = await publishSnapshot(snap, lake, shown.onProgress).finally(shown.stop);
         location = `${lake.location.replace(/\/$/, '')}/${r.prefix}`;
         if (!r.created) say(`snapshot ${snap.id} already in the lake; left untouched`);
-        if (lake instanceof S3Store) lake.close();
+        lake.close();
       }
       const tables = Object.fromEntries(snap.manifest.tables.map((t) => [t.name, t.rows]));
       if (o.json) out(JSON.stringify({ id: snap.id, location, tables }));

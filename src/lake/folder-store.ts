@@ -17,6 +17,8 @@ export class FolderStore implements ObjectStore {
   constructor(private readonly root: string) {
     this.location = pathToFileURL(path.resolve(root)).toString();
   }
+  /** Nothing to release: every operation opens and closes its own files. */
+  close(): void {}
   #path(key: string): string {
     return path.join(this.root, ...validateKey(key).split('/'));
   }

@@ -24,6 +24,8 @@ export interface ObjectStore {
   getStream(key: string): Promise<Readable | undefined>;
   /** Human-readable location, e.g. `file:///…/lake` or `s3://bucket/prefix`. */
   readonly location: string;
+  /** Release connections (the S3 client's sockets) so the process can exit; the store may be used again afterwards. */
+  close(): void;
 }
 
 const KEY_RE = /^[A-Za-z0-9._=@+-]+(\/[A-Za-z0-9._=@+-]+)*$/;

@@ -1,7 +1,6 @@
 /** Prometheus metrics of the API (RED per route, predictions by outcome, model info). */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { RequestStats, durationHistogram, requestsCounter } from './request-metrics.ts';
-import { PAGE_OUTCOMES, whoscoredPageCounts } from '../ingest/whoscored/metrics.ts';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -11,8 +10,13 @@ export interface ApiMetrics {
   predictions: PredictionTally;
   modelInfo: Gauge<'model_name' | 'version' | 'alias' | 'kind'>;
   modelLoaded: Gauge;
-  scraperPages: Counter<'status'>;
 }
+
+/**
+ * Registers metrics owned by another area (e.g. the scraper's page counters) on the API's
+ * registry. The caller that wires the process passes these in; serving imports no other area.
+ */
+export type MetricsCollector = (registry: Registry) => void;
 
 type Outcome = 'H' | 'D' | 'A';
 
@@ -36,9 +40,10 @@ export class PredictionTally {
   }
 }
 
-export function createMetrics(): ApiMetrics {
+export function createMetrics(collectors: readonly MetricsCollector[] = []): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'time2bet_' });
+  for (const register of collectors) register(registry);
   const http = new RequestStats([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
   requestsCounter(http, registry);
   durationHistogram(http, registry);
@@ -62,17 +67,6 @@ export function createMetrics(): ApiMetrics {
       help: 'The model being served (value 1; metadata in labels)',
       labelNames: ['model_name', 'version', 'alias', 'kind'],
       registers: [registry],
-    }),
-    scraperPages: new Counter({
-      name: 'scraper_pages_total',
-      help: 'WhoScored pages handled by crawls in this process, by outcome (ok, cached, blocked, error)',
-      labelNames: ['status'],
-      registers: [registry],
-      collect() {
-        const counts = whoscoredPageCounts();
-        this.reset();
-        for (const status of PAGE_OUTCOMES) this.inc({ status }, counts[status]);
-      },
     }),
     modelLoaded: new Gauge({
       name: 'model_last_loaded_timestamp_seconds',

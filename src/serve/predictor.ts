@@ -6,7 +6,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { FittedModel, ModelSpec, Prediction } from '../ml/models/model.ts';
 import type { ModelArtifact } from '../registry/artifact.ts';
-import { normaliseAlias } from '../ingest/teams.ts';
+import { normaliseAlias } from '../domain/team-identity.ts';
 import { TEAM_ALIASES } from '../domain/team-aliases.ts';
 
 export class PredictionInputError extends Error {

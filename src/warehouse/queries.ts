@@ -1,6 +1,6 @@
 /** Read queries shared by the stages (backtest, training, serving). */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { MARKET_PRICE_KEYS } from '../ml/market/market.ts';
+import { MARKET_PRICE_KEYS } from '../domain/market-keys.ts';
 import type { Database } from './schema.ts';
 import { isoToDay, type MatchRecord, type OddsKind } from '../domain/types.ts';
 

@@ -83,6 +83,12 @@ export interface OddsTotalsTable {
   under: number;
 }
 
+/**
+ * The core tables. Each area declares its own tables next to its code and adds them to this
+ * interface by module augmentation (`src/tracking/store/tables.ts`,
+ * `src/orchestrate/scheduler/tables.ts`) or by intersection (`src/ingest/whoscored/schema.ts`),
+ * so the warehouse imports no area.
+ */
 export interface Database {
   competitions: CompetitionsTable;
   seasons: SeasonsTable;
@@ -93,20 +99,4 @@ export interface Database {
   match_stats: MatchStatsTable;
   odds: OddsTable;
   odds_totals: OddsTotalsTable;
-  // Experiment tracking and model registry (migration 003_tracking; row types in src/tracking/store/tables.ts).
-  tracking_experiments: import('../tracking/store/tables.ts').TrackingExperimentsTable;
-  tracking_experiment_tags: import('../tracking/store/tables.ts').TrackingExperimentTagsTable;
-  tracking_runs: import('../tracking/store/tables.ts').TrackingRunsTable;
-  tracking_params: import('../tracking/store/tables.ts').TrackingKeyValueTable;
-  tracking_tags: import('../tracking/store/tables.ts').TrackingKeyValueTable;
-  tracking_metrics: import('../tracking/store/tables.ts').TrackingMetricsTable;
-  registry_models: import('../tracking/store/tables.ts').RegistryModelsTable;
-  registry_model_tags: import('../tracking/store/tables.ts').RegistryModelTagsTable;
-  registry_model_versions: import('../tracking/store/tables.ts').RegistryModelVersionsTable;
-  registry_model_version_tags: import('../tracking/store/tables.ts').RegistryModelVersionTagsTable;
-  registry_aliases: import('../tracking/store/tables.ts').RegistryAliasesTable;
-  dag_runs: import('../orchestrate/scheduler/tables.ts').DagRunsTable;
-  task_instances: import('../orchestrate/scheduler/tables.ts').TaskInstancesTable;
-  task_tries: import('../orchestrate/scheduler/tables.ts').TaskTriesTable;
-  dag_state: import('../orchestrate/scheduler/tables.ts').DagStateTable;
 }

@@ -60,9 +60,7 @@ export interface Remote {
 export async function openRemote(root: string, cfg: Config, name?: string): Promise<Remote> {
   const ini = await readDvcConfig(root);
   const chosen = name ?? ini.core?.remote;
-  const closeOf = (s: ObjectStore) => () => {
-    if (s instanceof S3Store) s.close();
-  };
+  const closeOf = (s: ObjectStore) => () => s.close();
   if (!chosen) {
     const store =
       cfg.lake === 's3'

@@ -5,19 +5,14 @@
  */
 import type { Odds1x2, OddsKind, Probabilities } from '../../domain/types.ts';
 import { demargin, type DemarginMethod } from './demargin.ts';
+import { MARKET_PREFERENCE, PRE_MATCH_PREFERENCE } from '../../domain/market-keys.ts';
+
+export { MARKET_PREFERENCE, MARKET_PRICE_KEYS, PRE_MATCH_PREFERENCE } from '../../domain/market-keys.ts';
 
 export interface BookPrice extends Odds1x2 {
   bookmaker: string;
   kind: OddsKind;
 }
-
-export const MARKET_PREFERENCE: ReadonlyArray<{ bookmaker: string; kind: OddsKind; label: string }> = [
-  { bookmaker: 'pinnacle', kind: 'closing', label: 'pinnacle-closing' },
-  { bookmaker: 'market-avg', kind: 'closing', label: 'average-closing' },
-  { bookmaker: 'pinnacle', kind: 'pre', label: 'pinnacle-pre-match' },
-  { bookmaker: 'market-avg', kind: 'pre', label: 'average-pre-match' },
-  { bookmaker: 'bet365', kind: 'pre', label: 'bet365-pre-match' },
-];
 
 export interface MarketForecast {
   label: string;
@@ -43,16 +38,6 @@ export function describeSources(labels: readonly string[], method: DemarginMetho
   return `${body} (${method} margin removal)`;
 }
 
-/**
- * Pre-match prices a market-aware model may use: published before kick-off, never closing.
- * Preference: Pinnacle, then the market average, then bet365.
- */
-export const PRE_MATCH_PREFERENCE: ReadonlyArray<{ bookmaker: string; label: string }> = [
-  { bookmaker: 'pinnacle', label: 'pinnacle-pre-match' },
-  { bookmaker: 'market-avg', label: 'average-pre-match' },
-  { bookmaker: 'bet365', label: 'bet365-pre-match' },
-];
-
 /** The preferred PRE-MATCH 1X2 price of a match (closing prices are never returned); undefined if none. */
 export function preMatchPrice(prices: readonly BookPrice[]): (Odds1x2 & { label: string }) | undefined {
   for (const pref of PRE_MATCH_PREFERENCE) {
@@ -61,17 +46,6 @@ export function preMatchPrice(prices: readonly BookPrice[]): (Odds1x2 & { label:
   }
   return undefined;
 }
-
-/**
- * Every (bookmaker, kind) price this module reads: the market forecast's preference and the
- * pre-match preference. Readers of the warehouse fetch only these (most stored prices are
- * other bookmakers').
- */
-export const MARKET_PRICE_KEYS: ReadonlyArray<{ bookmaker: string; kind: OddsKind }> = [
-  ...new Map(
-    [...MARKET_PREFERENCE, ...PRE_MATCH_PREFERENCE.map((p) => ({ ...p, kind: 'pre' as const }))].map((p) => [`${p.bookmaker}|${p.kind}`, { bookmaker: p.bookmaker, kind: p.kind }]),
-  ).values(),
-];
 
 /** The Pinnacle pre-match price de-margined, the benchmark a market-aware model must beat; undefined if absent. */
 export function pinnaclePreMatch(prices: readonly BookPrice[], method: DemarginMethod = 'multiplicative'): Probabilities | undefined {

@@ -66,7 +66,7 @@ export async function startEmbeddedScheduler(o: EmbeddedSchedulerOptions): Promi
   const say = o.say ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = o.now ?? (() => new Date());
   const dags = o.dags ?? (await loadDags(o.cfg));
-  if (o.wh.engine === 'postgres') guardLostConnections(say);
+  if (o.wh.capabilities.connectionsCanDrop) guardLostConnections(say);
   const executor = await openExecutor({ cfg: o.cfg, wh: o.wh, lake: o.lake }, dags, now, say);
   const t = timings(o.cfg);
   const scheduler = new Scheduler({
@@ -78,7 +78,7 @@ export async function startEmbeddedScheduler(o: EmbeddedSchedulerOptions): Promi
     heartbeatTimeoutMs: t.heartbeatTimeoutMs,
     createScheduledRuns: o.runIds === undefined,
     runIds: o.runIds,
-    exclusive: o.wh.engine === 'pglite' && executor instanceof InProcessExecutor,
+    exclusive: o.wh.capabilities.exclusiveScheduling && executor instanceof InProcessExecutor,
     say,
   });
   if (executor instanceof InProcessExecutor) executor.onSettled = () => scheduler.wake();

@@ -69,3 +69,8 @@ export interface OrchestrationTables {
   task_tries: TaskTriesTable;
   dag_state: DagStateTable;
 }
+
+declare module '../../warehouse/schema.ts' {
+  // Declaration merging: every Kysely<Database> sees the orchestration tables once this file is compiled.
+  interface Database extends OrchestrationTables {}
+}

@@ -77,3 +77,23 @@ export interface RegistryAliasesTable {
   alias: string;
   version: number;
 }
+
+/** The tracking and registry tables, joined onto the warehouse's Database type from here. */
+export interface TrackingTables {
+  tracking_experiments: TrackingExperimentsTable;
+  tracking_experiment_tags: TrackingExperimentTagsTable;
+  tracking_runs: TrackingRunsTable;
+  tracking_params: TrackingKeyValueTable;
+  tracking_tags: TrackingKeyValueTable;
+  tracking_metrics: TrackingMetricsTable;
+  registry_models: RegistryModelsTable;
+  registry_model_tags: RegistryModelTagsTable;
+  registry_model_versions: RegistryModelVersionsTable;
+  registry_model_version_tags: RegistryModelVersionTagsTable;
+  registry_aliases: RegistryAliasesTable;
+}
+
+declare module '../../warehouse/schema.ts' {
+  // Declaration merging: every Kysely<Database> sees the tracking tables once this file is compiled.
+  interface Database extends TrackingTables {}
+}
