@@ -9,7 +9,7 @@ import { PACKAGE_ROOT, type Config } from '../config.ts';
 import { openConfiguredWarehouse } from '../warehouse/open.ts';
 import { openLake } from '../lake/open.ts';
 import { publishSnapshot, snapshotWarehouse, writeSnapshotDir } from '../lake/snapshot/snapshot.ts';
-import { featureParams } from '../lake/snapshot/features.ts';
+import { featureConfigFromParams, snapshotFeatures } from '../stages/features.ts';
 import { DvcRepo } from '../lake/dvc/repo.ts';
 import { openRemote, type Remote } from '../lake/dvc/remote.ts';
 import { addData, checkoutData, cloudStatus, pullData, pushData, workspaceStatus } from '../lake/dvc/data.ts';
@@ -57,14 +57,14 @@ export function registerDataCommands(program: Command, cfg: () => Config): void 
     .option('--json', 'print {id, location, tables} as JSON')
     .action(async (o: { out?: string; features: boolean; params?: string; receipt?: string; json?: boolean }) => {
       const c = cfg();
-      const features = o.features ? featureParams(await paramsSection(o.params, 'features')) : null;
+      const features = o.features ? featureConfigFromParams(await paramsSection(o.params, 'features')) : null;
       const expected = o.receipt ? await receiptFingerprint(o.receipt) : undefined;
       const wh = await openConfiguredWarehouse(c);
       let snap;
       try {
         if (expected !== undefined) await assertWarehouseMatches(wh, expected, o.receipt!);
         const shown = stepProgress('snapshot');
-        snap = await snapshotWarehouse(wh, features, shown.onProgress).finally(shown.stop);
+        snap = await snapshotWarehouse(wh, features && (await snapshotFeatures(wh, features)), shown.onProgress).finally(shown.stop);
       } finally {
         await wh.close();
       }

@@ -14,7 +14,6 @@ import type { ObjectStore } from '../store.ts';
 import { dirManifest, md5Hex } from '../dvc/hash.ts';
 import { toParquet, type Column, type TableData } from './parquet.ts';
 import { readCuratedTables, type SourceRun } from './tables.ts';
-import { buildFeatures, FEATURE_FUNCTION, type FeatureParams } from './features.ts';
 
 export const SNAPSHOT_FORMAT = 'time2bet.snapshot/v1';
 export const MANIFEST_FILE = 'manifest.json';
@@ -33,7 +32,8 @@ export interface SnapshotManifest {
   format: typeof SNAPSHOT_FORMAT;
   tables: TableEntry[];
   sources: SourceRun[];
-  features: { function: string; params: FeatureParams } | null;
+  /** The feature function and configuration that computed `features.parquet` (src/stages/features.ts), or null. */
+  features: { function: string; params: unknown; key: string } | null;
 }
 
 export interface Snapshot {
@@ -72,14 +72,22 @@ export function buildSnapshot(tables: readonly TableData[], sources: SourceRun[]
   return { id: md5Hex(dir), manifest, files };
 }
 
-/** Read the warehouse and build its snapshot (with the feature table unless `features` is null). */
-export async function snapshotWarehouse(wh: Warehouse, features: FeatureParams | null, onProgress?: SnapshotProgress): Promise<Snapshot> {
+/** A feature table computed by the caller (the lake stores features; it does not compute them). */
+export interface SnapshotFeatures {
+  table: TableData;
+  function: string;
+  params: unknown;
+  key: string;
+}
+
+/** Read the warehouse and build its snapshot (with the given feature table unless `features` is null). */
+export async function snapshotWarehouse(wh: Warehouse, features: SnapshotFeatures | null, onProgress?: SnapshotProgress): Promise<Snapshot> {
   onProgress?.('read warehouse tables', 0, 1);
   const t = await readCuratedTables(wh);
   const tables = [t.matches, t.match_stats, t.odds, t.odds_totals];
-  if (features) tables.push(buildFeatures(t.matches.rows, features));
+  if (features) tables.push(features.table);
   onProgress?.('read', 1, 1);
-  return buildSnapshot(tables, t.sources, features ? { function: FEATURE_FUNCTION, params: features } : null, onProgress);
+  return buildSnapshot(tables, t.sources, features ? { function: features.function, params: features.params, key: features.key } : null, onProgress);
 }
 
 /** Write the snapshot's files into `dir`, replacing whatever the folder held. */
