@@ -105,7 +105,7 @@ export class Registry {
     const { bytes, sha256 } = serialiseArtifact(artifact);
     let runId = opts.runId;
     if (!runId) {
-      const experimentId = await this.client.getOrCreateExperiment(TRAINING_EXPERIMENT);
+      const experimentId = await this.trainingExperiment();
       runId = (await this.client.createRun({ experimentId, runName: `register-${artifact.kind}`, tags: { [VERSION_TAGS.fingerprint]: artifact.trainingData.fingerprint } })).info.run_id;
     }
     const uri = await this.client.logArtifact(runId, `${ARTIFACT_PATH}/${ARTIFACT_FILE}`, bytes);
@@ -124,6 +124,27 @@ export class Registry {
       },
     });
     return toModelVersion(mv);
+  }
+
+  /** The checksums the tracking server computed at registration; undefined from a server without them (MLflow). */
+  async serverChecksums(v: ModelVersion): Promise<Record<string, string> | undefined> {
+    try {
+      const r = await this.client.call<{ checksums?: Record<string, string> }>('GET', 'model-versions/get-artifact-checksums', { name: v.name, version: String(v.version) });
+      return r.checksums;
+    } catch (e) {
+      if (e instanceof MlflowError && e.errorCode === 'ENDPOINT_NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
+  /** The training experiment's id; restored (with a warning) if someone deleted it. */
+  private async trainingExperiment(): Promise<string> {
+    const id = await this.client.getOrCreateExperiment(TRAINING_EXPERIMENT);
+    if ((await this.client.getExperiment(id)).lifecycle_stage === 'deleted') {
+      await this.client.call('POST', 'experiments/restore', { experiment_id: id });
+      process.emitWarning(`experiment ${id} (${TRAINING_EXPERIMENT}) had been deleted; restored it so that training runs can be recorded again`, { code: 'TIME2BET_EXPERIMENT_RESTORED' });
+    }
+    return id;
   }
 
   async setAlias(name: string, alias: string, version: number): Promise<void> {
@@ -166,11 +187,28 @@ export class Registry {
       const why = e instanceof MlflowError ? e.message : String(e);
       throw new Error(`model ${v.name} v${v.version}: cannot read its artifact ${uri} from ${this.client.transport.location}: ${why}`);
     }
-    const expected = v.tags[VERSION_TAGS.sha256];
-    const actual = createHash('sha256').update(bytes).digest('hex');
-    if (expected && expected !== actual) {
-      throw new Error(`model ${v.name} v${v.version}: artifact ${uri} has sha256 ${actual}, but ${expected} was registered; it was changed after registration`);
-    }
+    verifyArtifact(v, uri, bytes, await this.serverChecksums(v));
     return parseArtifact(new TextDecoder().decode(bytes), uri);
   }
+}
+
+/**
+ * Check the bytes against the checksums the tracking server computed itself at registration
+ * (`checksums`, kept where no REST route writes). A version without them (registered on another
+ * MLflow server, or before the server kept them) is checked against the registering client's tag.
+ */
+export function verifyArtifact(v: ModelVersion, uri: string, bytes: Uint8Array, checksums: Record<string, string> | undefined): void {
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  const changed = (expected: string, by: string) =>
+    new Error(`model ${v.name} v${v.version}: artifact ${uri} has sha256 ${actual}, but ${by} recorded ${expected} at registration; it was changed after registration, refusing to load it`);
+  if (checksums !== undefined) {
+    const manifest = new Map(Object.entries(checksums));
+    const file = uri.startsWith(v.source) && uri.length > v.source.length ? uri.slice(v.source.length).replace(/^\/+/, '') : uri.slice(uri.lastIndexOf('/') + 1);
+    const expected = manifest.get(file);
+    if (typeof expected !== 'string') throw new Error(`model ${v.name} v${v.version}: artifact ${uri} was not there when the version was registered (the server recorded ${[...manifest.keys()].join(', ') || 'no file'}); refusing to load it`);
+    if (expected !== actual) throw changed(expected, 'the tracking server');
+    return;
+  }
+  const expected = v.tags[VERSION_TAGS.sha256];
+  if (expected && expected !== actual) throw changed(expected, 'the registering client');
 }

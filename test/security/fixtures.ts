@@ -19,8 +19,7 @@ export const fakePredictor = {
   teams: () => [],
 } as unknown as Predictor;
 
-export async function securedApp(wh: Warehouse, auth: AuthOptions = {}) {
-  const lake = new FolderStore(mkdtempSync(path.join(tmpdir(), 't2b-sec-lake-')));
+export async function securedApp(wh: Warehouse, auth: AuthOptions = {}, lake = new FolderStore(mkdtempSync(path.join(tmpdir(), 't2b-sec-lake-')))) {
   const built = await buildApp({ predictor: fakePredictor, ping: async () => true, logLevel: 'silent', tracking: { wh, lake }, auth });
   return { ...built, lake };
 }

@@ -60,7 +60,7 @@ export function artifactRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return files.length ? { files } : {};
   });
   app.delete('/artifacts/*', async (req) => {
-    await deleteArtifact(lake, wildcard(req));
+    await deleteArtifact(lake, wildcard(req), ctx.db);
     return {};
   });
   for (const op of ['create', 'complete', 'abort']) {

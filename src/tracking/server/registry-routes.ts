@@ -72,6 +72,7 @@ export function registryRoutes(app: FastifyInstance, ctx: ServerContext): void {
       db,
       { name: q.need('name'), source: q.need('source'), run_id: q.string('run_id'), run_link: q.string('run_link'), description: q.string('description'), tags: q.keyValues('tags') },
       ctx.now(),
+      ctx.lake,
     );
     return { model_version: mv };
   });
@@ -103,6 +104,11 @@ export function registryRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const q = p(req);
     await versions.deleteModelVersionTag(db, q.need('name'), q.need('version'), q.need('key'));
     return {};
+  });
+  // time2bet's own (read-only): the artifact checksums the server computed at creation.
+  app.get('/model-versions/get-artifact-checksums', async (req) => {
+    const q = p(req);
+    return versions.artifactChecksums(db, q.need('name'), q.need('version'));
   });
   app.get('/model-versions/get-download-uri', async (req) => {
     const q = p(req);

@@ -3,9 +3,13 @@
  * `mlflow-artifacts:/<experiment>/<run>/artifacts`, and an artifact path P under that scheme is
  * the lake object `mlartifacts/P`. Nothing outside `mlartifacts/` is reachable through here.
  */
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { validateKey, type ByteSource, type ObjectStore } from '../../lake/store.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../warehouse/schema.ts';
 import { invalidParameter, notFound } from '../errors.ts';
+import { refuseIfArtifactAliased } from './guards.ts';
 
 export const LAKE_PREFIX = 'mlartifacts';
 export const SCHEME = 'mlflow-artifacts:';
@@ -68,8 +72,10 @@ export async function getArtifact(lake: ObjectStore, path: string): Promise<Read
   return stream;
 }
 
-export async function deleteArtifact(lake: ObjectStore, path: string): Promise<void> {
+/** Refused (INVALID_STATE) when the path holds a model version that has an alias (e.g. @champion). */
+export async function deleteArtifact(lake: ObjectStore, path: string, db: Kysely<Database>): Promise<void> {
   const key = requirePath(path);
+  await refuseIfArtifactAliased(db, safePath(path));
   const under = await lake.list(`${key}/`);
   for (const k of [key, ...under]) await lake.delete(k);
 }
@@ -96,4 +102,29 @@ export async function listRunArtifacts(lake: ObjectStore, artifactUri: string, p
   if (root === undefined) return { root_uri: artifactUri }; // a location this server does not hold
   const files = (await listArtifacts(lake, join(root, rel))).map((f) => ({ ...f, path: join(rel, f.path) }));
   return files.length ? { root_uri: artifactUri, files } : { root_uri: artifactUri };
+}
+
+/** At most this many files are checksummed under a model version's source. */
+const MANIFEST_MAX_FILES = 1000;
+
+/**
+ * The server's own checksums of a model version's artifacts: `{ "<path under source>": sha256 }`
+ * for every file under an `mlflow-artifacts:` source (a file source: its own name; nothing there:
+ * `{}`, so files uploaded later are not trusted). Undefined for a source this server does not hold.
+ */
+export async function artifactManifest(lake: ObjectStore, source: string): Promise<Record<string, string> | undefined> {
+  const root = proxiedPath(source);
+  if (root === undefined) return undefined;
+  const key = lakeKey(root);
+  const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+  const keys = (await lake.list(`${key}/`)).sort();
+  const single = keys.length === 0 && root !== '' ? await lake.get(key) : undefined;
+  if (single) return { [key.slice(key.lastIndexOf('/') + 1)]: sha(single) };
+  if (keys.length > MANIFEST_MAX_FILES) throw invalidParameter(`Model version source '${source}' holds ${keys.length} files; at most ${MANIFEST_MAX_FILES} are supported.`);
+  const out: Record<string, string> = {};
+  for (const k of keys) {
+    const bytes = await lake.get(k);
+    if (bytes) out[k.slice(key.length + 1)] = sha(bytes);
+  }
+  return out;
 }

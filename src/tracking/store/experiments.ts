@@ -1,4 +1,5 @@
 /** Experiments: create, read, search, rename, delete/restore, tags (MLflow semantics). */
+import { refuseIfExperimentAliased } from './guards.ts';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../warehouse/schema.ts';
 import { alreadyExists, invalidParameter, invalidState, isUniqueViolation, notFound } from '../errors.ts';
@@ -167,6 +168,7 @@ async function touch(db: Db, id: string, set: Partial<{ lifecycle_stage: 'active
 export async function setExperimentLifecycle(db: Db, id: string, stage: 'active' | 'deleted', now: number): Promise<void> {
   if (stage === 'deleted' && id === '0') throw invalidParameter('Cannot delete the default experiment \'0\'. This is an internally reserved experiment.');
   await db.transaction().execute(async (trx) => {
+  if (stage === 'deleted') await refuseIfExperimentAliased(db, id);
     await touch(trx, id, { lifecycle_stage: stage }, now);
     await trx.updateTable('tracking_runs').set({ lifecycle_stage: stage }).where('experiment_id', '=', Number(id)).execute();
   });

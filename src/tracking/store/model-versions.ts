@@ -6,6 +6,9 @@ import { decodePageToken, encodePageToken, parseFilter, parseOrderBy } from '../
 import { LIMITS, parseModelVersion, validateModelName, validateRegistryTag } from '../validation.ts';
 import { compact, compare, expect, keyValues, maxResults, NUMERIC_COMPARATORS, STRING_COMPARATORS } from './sql.ts';
 import type { RegistryModelVersionsTable } from './tables.ts';
+import type { ObjectStore } from '../../lake/store.ts';
+import { artifactManifest } from './artifacts.ts';
+import { refuseIfVersionAliased } from './guards.ts';
 
 type Db = Kysely<Database>;
 type KV = { key: string; value: string };
@@ -83,10 +86,13 @@ export async function createModelVersion(
   db: Db,
   req: { name: string; source: string; run_id?: string; run_link?: string; description?: string; tags?: KV[] },
   now: number,
+  lake: ObjectStore,
 ): Promise<ModelVersionJson> {
   validateModelName(req.name);
   const tags = (req.tags ?? []).map((t) => ({ key: t.key, value: t.value ?? '' }));
   for (const t of tags) validateRegistryTag('Model version', t.key, t.value);
+  // The server's own checksums of the artifacts, read from the lake now; no route writes them later.
+  const manifest = await artifactManifest(lake, req.source);
   const version = await db.transaction().execute(async (trx) => {
     // Lock the model row: concurrent registrations get consecutive numbers.
     const model = await sql`select name from registry_models where name = ${req.name} for update`.execute(trx);
@@ -106,6 +112,7 @@ export async function createModelVersion(
         run_id: req.run_id || null,
         run_link: req.run_link || null,
         status_message: null,
+        artifact_sha256: manifest ? JSON.stringify(manifest) : null,
       })
       .execute();
     if (tags.length) await trx.insertInto('registry_model_version_tags').values(tags.map((t) => ({ name: req.name, version: v, ...t }))).execute();
@@ -113,6 +120,15 @@ export async function createModelVersion(
     return v;
   });
   return getModelVersion(db, req.name, version);
+}
+
+/**
+ * The checksums the server computed when the version was created (`{path under source: sha256}`;
+ * a column no route writes), or {} for a version without them. Not part of MLflow's API.
+ */
+export async function artifactChecksums(db: Db, name: string, version: string): Promise<{ checksums?: Record<string, string> }> {
+  const row = await versionRow(db, name, version);
+  return row.artifact_sha256 ? { checksums: JSON.parse(row.artifact_sha256) as Record<string, string> } : {};
 }
 
 export async function updateModelVersion(db: Db, name: string, version: string, description: string | undefined, now: number): Promise<ModelVersionJson> {
@@ -129,6 +145,7 @@ export async function updateModelVersion(db: Db, name: string, version: string, 
 /** Deleting keeps the number taken (as MLflow does): the row is marked, its tags and aliases go. */
 export async function deleteModelVersion(db: Db, name: string, version: string, now: number): Promise<void> {
   const row = await versionRow(db, name, version);
+  await refuseIfVersionAliased(db, name, row.version);
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('registry_aliases').where('name', '=', name).where('version', '=', row.version).execute();
     await trx.deleteFrom('registry_model_version_tags').where('name', '=', name).where('version', '=', row.version).execute();

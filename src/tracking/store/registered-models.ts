@@ -7,6 +7,7 @@ import { LIMITS, parseModelVersion, validateAlias, validateModelName, validateRe
 import { compact, compare, expect, keyValues, maxResults, STRING_COMPARATORS } from './sql.ts';
 import { getModelVersion, latestVersions, modelMissing, versionMissing, DELETED_STAGE, type ModelVersionJson } from './model-versions.ts';
 import type { RegistryModelsTable } from './tables.ts';
+import { refuseIfModelAliased } from './guards.ts';
 
 type Db = Kysely<Database>;
 type KV = { key: string; value: string };
@@ -92,6 +93,7 @@ export async function renameRegisteredModel(db: Db, name: string, newName: strin
 
 export async function deleteRegisteredModel(db: Db, name: string): Promise<void> {
   await modelRow(db, name);
+  await refuseIfModelAliased(db, name);
   await db.deleteFrom('registry_models').where('name', '=', name).execute();
 }
 

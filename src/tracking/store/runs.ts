@@ -1,4 +1,5 @@
 /** Runs and what is logged to them: params (immutable), metrics (full history), tags. */
+import { refuseIfRunAliased } from './guards.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../warehouse/schema.ts';
@@ -185,6 +186,7 @@ export async function updateRun(
 
 export async function setRunLifecycle(db: Db, runId: string, stage: 'active' | 'deleted'): Promise<void> {
   await runRow(db, runId);
+  if (stage === 'deleted') await refuseIfRunAliased(db, runId);
   await db.updateTable('tracking_runs').set({ lifecycle_stage: stage }).where('run_uuid', '=', runId).execute();
 }
 
