@@ -132,6 +132,9 @@ const settings = {
     default: () => 8080,
     doc: 'port of the HTTP API',
   },
+  httpRequestTimeoutMs: { env: 'TIME2BET_HTTP_REQUEST_TIMEOUT_MS', schema: z.coerce.number().int('whole milliseconds').min(100, 'at least 100 ms'), default: () => 30_000, doc: 'a request (headers and body) must arrive within this; slow clients are dropped' },
+  httpKeepAliveTimeoutMs: { env: 'TIME2BET_HTTP_KEEPALIVE_TIMEOUT_MS', schema: z.coerce.number().int('whole milliseconds').min(100, 'at least 100 ms'), default: () => 5_000, doc: 'idle keep-alive connections are closed after this' },
+  artifactMaxBytes: { env: 'TIME2BET_ARTIFACT_MAX_BYTES', schema: z.coerce.number().int('whole bytes').min(1, 'at least 1 byte'), default: () => 512 * 1024 * 1024, doc: 'largest artifact upload accepted by the MLflow artifact routes' },
   logLevel: {
     env: 'LOG_LEVEL',
     schema: z.enum(logLevels, { message: `one of ${logLevels.join(', ')}` }),
@@ -255,7 +258,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const errors: string[] = [];
   for (const [key, s] of Object.entries(settings)) {
     const fromEnv = env[s.env];
-    const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : fileValues[key];
+    const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : Object.hasOwn(fileValues, key) ? fileValues[key] : undefined;
     const source = fromEnv !== undefined && fromEnv !== '' ? s.env : `${configFile} "${key}"`;
     if (raw === undefined) {
       out[key] = s.default();

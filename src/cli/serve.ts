@@ -4,6 +4,7 @@ import { Registry } from '../registry/registry.ts';
 import { trackingClientFor } from '../tracking/open.ts';
 import { Predictor } from '../serve/predictor.ts';
 import { buildApp } from '../serve/app.ts';
+import { httpLimitsOf } from '../tracking/server/http-hygiene.ts';
 import { createMetrics } from '../serve/metrics.ts';
 import { registerWhoScoredPageMetrics } from '../ingest/whoscored/page-metrics.ts';
 import { prepareServerAuth } from '../serve/auth/binding.ts';
@@ -27,7 +28,7 @@ export async function serveChampion(ctx: Context): Promise<{ close: () => Promis
   const predictor = new Predictor(artifact, champion.version, modelSpecs(), aliases);
   // The built-in tracking server shares the port unless runs and models live on another server.
   const tracking = ctx.cfg.mlflowTrackingUri ? undefined : { wh: ctx.wh, lake: ctx.lake };
-  const { app, metrics } = await buildApp({ predictor, ping: () => ctx.wh.ping(), logLevel: ctx.cfg.logLevel, tracking, auth, metrics: createMetrics([registerWhoScoredPageMetrics]) });
+  const { app, metrics } = await buildApp({ predictor, ping: () => ctx.wh.ping(), logLevel: ctx.cfg.logLevel, tracking, auth, http: httpLimitsOf(ctx.cfg), metrics: createMetrics([registerWhoScoredPageMetrics]) });
   await app.listen({ host: ctx.cfg.host, port: ctx.cfg.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : ctx.cfg.port;

@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import { withContext, type Context } from './context.ts';
 import { say } from './progress.ts';
 import { buildSecuredTrackingServer } from '../serve/auth/tracking-server.ts';
+import { httpLimitsOf } from '../tracking/server/http-hygiene.ts';
 import { prepareServerAuth } from '../serve/auth/binding.ts';
 import { trackingClientFor } from '../tracking/open.ts';
 import { CHAMPION, Registry, type ModelVersion } from '../registry/registry.ts';
@@ -70,7 +71,7 @@ export function registerTrackingCommands(program: Command, cfg: () => Config): v
         const host = opts.host ?? c.host;
         const { notice, auth } = await prepareServerAuth(c, ctx.wh.db, host);
         say(notice);
-        const { app } = await buildSecuredTrackingServer({ wh: ctx.wh, lake: ctx.lake }, { logLevel: c.logLevel, auth });
+        const { app } = await buildSecuredTrackingServer({ wh: ctx.wh, lake: ctx.lake }, { logLevel: c.logLevel, auth, http: httpLimitsOf(c) });
         await app.listen({ host, port: opts.port });
         const addr = app.server.address();
         const bound = typeof addr === 'object' && addr ? addr.port : opts.port;

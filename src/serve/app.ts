@@ -13,6 +13,7 @@ import { MetricsLogController } from './request-metrics.ts';
 import { lazyChildLoggerFactory } from './request-logger.ts';
 import { mlflowPlugin, type TrackingDeps } from '../tracking/server/plugin.ts';
 import { installAuth, type AuthOptions, type RouteEntry } from './auth/hook.ts';
+import { DEFAULT_HTTP_LIMITS, HttpInputError, installHttpHygiene, serverOptions, type HttpLimits } from '../tracking/server/http-hygiene.ts';
 
 export interface AppDeps {
   predictor: Predictor;
@@ -27,6 +28,8 @@ export interface AppDeps {
   tracking?: TrackingDeps;
   /** API keys, scopes and rate limits (keys are read from the tracking warehouse unless `auth.db` is given). */
   auth?: AuthOptions;
+  /** Timeouts and body limits (src/config.ts); the same for the standalone tracking server. */
+  http?: Partial<HttpLimits>;
 }
 
 const Probabilities = Type.Object({ home: Type.Number(), draw: Type.Number(), away: Type.Number() });
@@ -58,7 +61,9 @@ const PredictionResponse = Type.Object({
 export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; metrics: ApiMetrics; routes: RouteEntry[] }> {
   const metrics = deps.metrics ?? createMetrics();
   const { predictor } = deps;
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...deps.http };
   const app = Fastify({
+    ...serverOptions(limits),
     logger: { level: deps.logLevel ?? 'warn' },
     logController: new MetricsLogController(metrics.http),
     childLoggerFactory: lazyChildLoggerFactory,
@@ -66,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Before any route: every route gets its scope from the one route table (src/serve/auth/route-scopes.ts).
   const routes = await installAuth(app, { db: deps.tracking?.wh.db, ...deps.auth });
+  installHttpHygiene(app);
 
   metrics.modelInfo.set({ model_name: predictor.artifact.name, version: String(predictor.version), alias: 'champion', kind: predictor.artifact.kind }, 1);
   metrics.modelLoaded.set((deps.now ?? Date.now)() / 1000);
@@ -85,8 +91,16 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
       return reply.code(400).send({ error: 'bad_request', message, field });
     }
     const code = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (code === 500) req.log.error({ err }, 'request failed');
-    return reply.code(code).send({ error: code === 500 ? 'internal_error' : 'bad_request', message: code === 500 ? 'internal error' : err.message });
+    if (code === 500) {
+      // Details stay in the server log; the client gets the request id to quote.
+      req.log.error({ err, reqId: req.id }, 'request failed');
+      return reply.code(500).send({ error: 'internal_error', message: `Internal error (request id ${req.id})` });
+    }
+    const field =
+      err instanceof HttpInputError ? err.field : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : err.code?.startsWith('FST_ERR_CTP') ? 'body' : undefined;
+    const error = code === 415 ? 'unsupported_media_type' : code === 413 ? 'payload_too_large' : 'bad_request';
+    const message = field && !err.message.toLowerCase().includes(field) ? `${field}: ${err.message}` : err.message;
+    return reply.code(code).send({ error, message, ...(field ? { field } : {}) });
   });
 
   await app.register(swagger, {
@@ -100,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
   const predictionsByOutcome = metrics.predictions.forModel(predictor.artifact.name, String(predictor.version));
 
   app.post('/v1/predictions', {
+    bodyLimit: limits.predictionBodyBytes,
     schema: {
       summary: 'Predict a match with the champion model',
       body: PredictionRequest,
@@ -143,7 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
     return metrics.registry.metrics();
   });
 
-  if (deps.tracking) await app.register(mlflowPlugin, deps.tracking);
+  if (deps.tracking) await app.register(mlflowPlugin, { ...deps.tracking, limits });
 
   return { app, metrics, routes };
 }

@@ -61,8 +61,10 @@ export class Predictor {
   }
 
   #resolve(input: string, field: 'home' | 'away'): string {
-    const canonical = this.aliases.get(normaliseAlias(input)) ?? (this.artifact.teams[input] ? input : undefined);
-    if (canonical && this.artifact.teams[canonical]) return canonical;
+    // Own properties only: "constructor" or "__proto__" must not resolve through Object.prototype.
+    const teams = this.artifact.teams;
+    const canonical = this.aliases.get(normaliseAlias(input)) ?? (Object.hasOwn(teams, input) ? input : undefined);
+    if (canonical !== undefined && Object.hasOwn(teams, canonical) && typeof teams[canonical] === 'string') return canonical;
     const q = input.toLowerCase();
     const ranked = this.#names
       .map((n) => ({ n, d: distance(q, n.toLowerCase()) - (n.toLowerCase().includes(q) || q.includes(n.toLowerCase()) ? 3 : 0) }))

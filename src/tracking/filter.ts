@@ -7,22 +7,25 @@ import { invalidParameter } from './errors.ts';
 
 export type EntityType = 'metric' | 'parameter' | 'tag' | 'attribute' | 'dataset';
 
-const ENTITY_ALIASES: Record<string, EntityType> = {
-  metric: 'metric',
-  metrics: 'metric',
-  parameter: 'parameter',
-  parameters: 'parameter',
-  param: 'parameter',
-  params: 'parameter',
-  tag: 'tag',
-  tags: 'tag',
-  attribute: 'attribute',
-  attributes: 'attribute',
-  attr: 'attribute',
-  run: 'attribute',
-  dataset: 'dataset',
-  datasets: 'dataset',
-};
+const ENTITY_ALIASES = new Map<string, EntityType>([
+  ['metric', 'metric'],
+  ['metrics', 'metric'],
+  ['parameter', 'parameter'],
+  ['parameters', 'parameter'],
+  ['param', 'parameter'],
+  ['params', 'parameter'],
+  ['tag', 'tag'],
+  ['tags', 'tag'],
+  ['attribute', 'attribute'],
+  ['attributes', 'attribute'],
+  ['attr', 'attribute'],
+  ['run', 'attribute'],
+  ['dataset', 'dataset'],
+  ['datasets', 'dataset'],
+]);
+
+/** The largest page offset a token may carry (a search never pages past this many rows). */
+export const MAX_PAGE_OFFSET = 2_147_483_647;
 
 export type FilterValue = { kind: 'string'; value: string } | { kind: 'number'; value: number; text: string } | { kind: 'list'; values: string[] };
 
@@ -61,6 +64,7 @@ function readQuoted(s: string, i: number, q: string, what: string): [string, num
 }
 
 function tokenize(s: string, what: string): Tok[] {
+  if (s.includes('\u0000')) throw invalidParameter(`Invalid ${what}: it contains a NUL byte (\\u0000).`);
   const toks: Tok[] = [];
   let i = 0;
   while (i < s.length) {
@@ -77,6 +81,7 @@ function tokenize(s: string, what: string): Tok[] {
       i = j;
     } else if (/[-+\d.]/.test(c) && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.test(s.slice(i)) && !/[A-Za-z_]/.test(s[i - 1] ?? '')) {
       const m = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.exec(s.slice(i))!;
+      if (!Number.isFinite(Number(m[0]))) throw invalidParameter(`Invalid ${what} '${s}': the number ${m[0]} is not finite (out of the range of a double).`);
       toks.push({ t: 'num', v: Number(m[0]), text: m[0] });
       i += m[0].length;
     } else if (/[A-Za-z_]/.test(c)) {
@@ -108,7 +113,7 @@ function tokenize(s: string, what: string): Tok[] {
 
 function entityOf(tok: { entity?: string; text: string }): EntityType {
   if (tok.entity === undefined) return 'attribute';
-  const e = ENTITY_ALIASES[tok.entity.replace(/^`|`$/g, '')];
+  const e = ENTITY_ALIASES.get(tok.entity.replace(/^`|`$/g, ''));
   if (!e) {
     throw invalidParameter(`Invalid entity type '${tok.entity}'. Valid values are ['metric', 'parameter', 'tag', 'attribute', 'dataset']`);
   }
@@ -190,18 +195,23 @@ export function encodePageToken(offset: number): string {
   return Buffer.from(JSON.stringify({ offset })).toString('base64');
 }
 
+/** The offset a page token carries; anything but base64 JSON `{"offset": 0..MAX_PAGE_OFFSET}` is INVALID_PARAMETER_VALUE naming page_token. */
 export function decodePageToken(token: string | undefined): number {
   if (!token) return 0;
+  const shown = JSON.stringify(token.length > 100 ? `${token.slice(0, 100)}…` : token);
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(token) || token.length > 200) throw invalidParameter(`Invalid page token in parameter 'page_token' ${shown}: not a page token from a previous search (base64 expected).`);
   let parsed: unknown;
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   try {
     parsed = JSON.parse(decoded);
   } catch {
-    throw invalidParameter(`Invalid page token, decoded value=${decoded}`);
+    throw invalidParameter(`Invalid page token in parameter 'page_token' ${shown}: its decoded value is not JSON.`);
   }
-  const offset = (parsed as { offset?: unknown } | null)?.offset;
-  if (offset === undefined || offset === null || offset === '') throw invalidParameter(`Invalid page token, parsed value=${JSON.stringify(parsed)}`);
-  const n = Number(offset);
-  if (!Number.isInteger(n) || n < 0) throw invalidParameter(`Invalid page token, not stringable ${String(offset)}`);
+  const offset = parsed !== null && typeof parsed === 'object' && Object.hasOwn(parsed, 'offset') ? (parsed as { offset: unknown }).offset : undefined;
+  if (offset === undefined || offset === null || offset === '') throw invalidParameter(`Invalid page token in parameter 'page_token' ${shown}: it carries no offset.`);
+  const n = typeof offset === 'number' || (typeof offset === 'string' && /^\d{1,10}$/.test(offset)) ? Number(offset) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_OFFSET) {
+    throw invalidParameter(`Invalid page token in parameter 'page_token' ${shown}: offset ${String(offset).slice(0, 40)} is not an integer from 0 to ${MAX_PAGE_OFFSET}.`);
+  }
   return n;
 }

@@ -97,7 +97,7 @@ function parseField(text: string, f: FieldSpec, expr: string): Set<number> {
 /** Parse a cron expression or preset; throws CronError naming the bad field. */
 export function parseCron(expression: string): Cron {
   const expr = expression.trim();
-  const body = PRESETS[expr.toLowerCase()] ?? expr;
+  const body = (Object.hasOwn(PRESETS, expr.toLowerCase()) ? PRESETS[expr.toLowerCase()] : undefined) ?? expr;
   if (body.startsWith('@')) throw new CronError(`cron "${expr}": unknown preset; expected one of ${Object.keys(PRESETS).join(', ')}`);
   const parts = body.split(/\s+/);
   if (parts.length !== 5) throw new CronError(`cron "${expr}": expected 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}`);

@@ -21,21 +21,34 @@ export const missing = (path: string) => invalidParameter(`Missing value for req
 export const mistyped = (path: string, v: unknown) =>
   invalidParameter(`Invalid value ${JSON.stringify(v)} for parameter '${path}' supplied. Hint: Value was of type '${pyType(v)}'.${DOCS}`);
 
-const DOUBLE_WORDS: Record<string, number> = { NaN: NaN, nan: NaN, Infinity: Infinity, inf: Infinity, '-Infinity': -Infinity, '-inf': -Infinity };
+const DOUBLE_WORDS = new Map<string, number>([
+  ['NaN', NaN],
+  ['nan', NaN],
+  ['Infinity', Infinity],
+  ['inf', Infinity],
+  ['-Infinity', -Infinity],
+  ['-inf', -Infinity],
+]);
+const VIEW_TYPE_NUMBERS = new Map<string, ViewType>([
+  ['1', 'ACTIVE_ONLY'],
+  ['2', 'DELETED_ONLY'],
+  ['3', 'ALL'],
+]);
 
-/** A double as protobuf JSON allows it: a number, a numeric string, or NaN/Infinity spelled out. */
+/** A double as protobuf JSON allows it (metric values may be NaN or infinite, as in MLflow): a number, a numeric string, or NaN/Infinity spelled out. */
 export function toDouble(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v === 'string') {
-    if (v in DOUBLE_WORDS) return DOUBLE_WORDS[v];
+    if (DOUBLE_WORDS.has(v)) return DOUBLE_WORDS.get(v);
     if (v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   }
   return undefined;
 }
 
+/** An integer exactly representable as a double (|n| < 2^53); anything larger is refused, not rounded. */
 export function toInt(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim());
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  if (typeof v === 'string' && /^-?\d{1,16}$/.test(v.trim()) && Number.isSafeInteger(Number(v.trim()))) return Number(v.trim());
   return undefined;
 }
 
@@ -53,7 +66,7 @@ export class Params {
   }
 
   raw(name: string): unknown {
-    const v = this.src[name];
+    const v = Object.hasOwn(this.src, name) ? this.src[name] : undefined;
     return this.fromQuery && Array.isArray(v) ? v[0] : v;
   }
 
@@ -111,7 +124,7 @@ export class Params {
   }
 
   list(name: string): unknown[] {
-    const v = this.src[name];
+    const v = Object.hasOwn(this.src, name) ? this.src[name] : undefined;
     if (v === undefined || v === null) return [];
     if (this.fromQuery) return Array.isArray(v) ? v : [v];
     if (!Array.isArray(v)) throw mistyped(name, v);
@@ -139,10 +152,10 @@ export class Params {
   viewType(name: string): ViewType {
     const v = this.raw(name);
     if (v === undefined || v === null || v === '') return 'ACTIVE_ONLY';
-    const byNumber: Record<string, ViewType> = { '1': 'ACTIVE_ONLY', '2': 'DELETED_ONLY', '3': 'ALL' };
     const s = String(v).toUpperCase();
     if (s === 'ACTIVE_ONLY' || s === 'DELETED_ONLY' || s === 'ALL') return s;
-    if (byNumber[s]) return byNumber[s]!;
+    const byNumber = VIEW_TYPE_NUMBERS.get(s);
+    if (byNumber) return byNumber;
     throw mistyped(name, v);
   }
 }

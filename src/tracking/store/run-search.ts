@@ -11,18 +11,23 @@ import { experimentIdNumber, lifecycleCondition, type ViewType } from './experim
 import { loadRuns, type RunJson } from './runs.ts';
 import { compact, compare, expect, maxResults, NUMERIC_COMPARATORS, STRING_COMPARATORS } from './sql.ts';
 
-const STRING_ATTRIBUTES: Record<string, string> = {
-  run_id: 'run_uuid',
-  run_name: 'run_name',
-  'run name': 'run_name',
-  status: 'status',
-  user_id: 'user_id',
-  artifact_uri: 'artifact_uri',
-  lifecycle_stage: 'lifecycle_stage',
-};
-const NUMERIC_ATTRIBUTES: Record<string, string> = { start_time: 'start_time', end_time: 'end_time', created: 'start_time' };
-const ORDER_ATTRIBUTES: Record<string, string> = { ...STRING_ATTRIBUTES, ...NUMERIC_ATTRIBUTES, experiment_id: 'experiment_id' };
-const ATTRIBUTE_KEYS = [...Object.keys(STRING_ATTRIBUTES), ...Object.keys(NUMERIC_ATTRIBUTES)];
+// Maps, not objects: the keys come from the client's filter and order_by ("constructor" is no column).
+const STRING_ATTRIBUTES = new Map<string, string>([
+  ['run_id', 'run_uuid'],
+  ['run_name', 'run_name'],
+  ['run name', 'run_name'],
+  ['status', 'status'],
+  ['user_id', 'user_id'],
+  ['artifact_uri', 'artifact_uri'],
+  ['lifecycle_stage', 'lifecycle_stage'],
+]);
+const NUMERIC_ATTRIBUTES = new Map<string, string>([
+  ['start_time', 'start_time'],
+  ['end_time', 'end_time'],
+  ['created', 'start_time'],
+]);
+const ORDER_ATTRIBUTES = new Map<string, string>([...STRING_ATTRIBUTES, ...NUMERIC_ATTRIBUTES, ['experiment_id', 'experiment_id']]);
+const ATTRIBUTE_KEYS = [...STRING_ATTRIBUTES.keys(), ...NUMERIC_ATTRIBUTES.keys()];
 
 /** The run's latest value of a metric: highest step, then latest timestamp, then largest value. */
 function latestMetric(key: string): RawBuilder<unknown> {
@@ -43,12 +48,12 @@ function condition(c: Comparison): RawBuilder<unknown> {
       expect(c, 'string', STRING_COMPARATORS, c.type);
       return compare(keyValue(c.type === 'tag' ? 'tracking_tags' : 'tracking_params', c.key), c);
     case 'attribute': {
-      const num = NUMERIC_ATTRIBUTES[c.key];
+      const num = NUMERIC_ATTRIBUTES.get(c.key);
       if (num) {
         expect(c, 'number', NUMERIC_COMPARATORS, `numeric attribute: ${c.key}`);
         return compare(sql.ref(`r.${num}`), c);
       }
-      const col = STRING_ATTRIBUTES[c.key];
+      const col = STRING_ATTRIBUTES.get(c.key);
       if (!col) throw invalidParameter(`Invalid attribute key '${c.key}' specified. Valid keys are '${JSON.stringify(ATTRIBUTE_KEYS)}'`);
       if (c.value.kind === 'list') {
         if (c.key !== 'run_id') throw invalidParameter("Only the 'run_id' attribute supports comparison with a list of quoted string values.");
@@ -66,8 +71,9 @@ function orderTerm(type: EntityType, key: string): RawBuilder<unknown> {
   if (type === 'metric') return latestMetric(key);
   if (type === 'parameter') return keyValue('tracking_params', key);
   if (type === 'tag') return keyValue('tracking_tags', key);
-  if (type === 'attribute' && ORDER_ATTRIBUTES[key]) return sql.ref(`r.${ORDER_ATTRIBUTES[key]}`);
-  throw invalidParameter(`Invalid order_by key '${key}' of type '${type}'. Valid attribute keys are ${JSON.stringify(Object.keys(ORDER_ATTRIBUTES))}`);
+  const col = type === 'attribute' ? ORDER_ATTRIBUTES.get(key) : undefined;
+  if (col) return sql.ref(`r.${col}`);
+  throw invalidParameter(`Invalid order_by key '${key}' of type '${type}'. Valid attribute keys are ${JSON.stringify([...ORDER_ATTRIBUTES.keys()])}`);
 }
 
 export interface SearchRunsRequest {
