@@ -4,7 +4,7 @@
  * warehouse, the local socket other processes connect through (see pglite-socket.ts).
  * A lock left by a dead process is taken over.
  */
-import { openSync, writeSync, closeSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { openSync, writeSync, closeSync, readFileSync, rmSync, writeFileSync, renameSync, statSync } from 'node:fs';
 
 function alive(pid: number): boolean {
   try {
@@ -82,6 +82,8 @@ export function lockDataDir(dir: string): LockResult {
         /* unreadable */
       }
       if (pid === process.pid) throw new Error(`the embedded warehouse ${dir} is already open in this process`);
+      // Unreadable and just created: its owner is between creating and writing it; ask again later.
+      if (Number.isNaN(pid) && Date.now() - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 5_000) return { owner: { pid: 0 } };
       rmSync(file, { force: true }); // stale: its owner is gone
     }
   }
