@@ -31,6 +31,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Warehouse } from '../../warehouse/db.ts';
 import type { Database } from '../../warehouse/schema.ts';
 import { CsvFormatError, parseFootballDataCsv, type ParsedFile } from './parse.ts';
+import { errorText } from './error-text.ts';
 import { FOOTBALL_DATA_SOURCE, writeParsed } from './write.ts';
 
 export { COMPETITIONS, FOOTBALL_DATA_SOURCE, footballDataSourceId } from './write.ts';
@@ -126,7 +127,7 @@ async function recordFailure(
   rows: number,
   error: unknown,
 ): Promise<void> {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   try {
     await wh.db
       .insertInto('ingestion_runs')

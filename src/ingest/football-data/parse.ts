@@ -9,89 +9,14 @@
  * what was expected. Nothing is guessed: a file either parses completely or not at all.
  */
 import { CsvError, parse } from 'csv-parse/sync';
-import { outcomeOf, type OddsKind } from '../../domain/types.ts';
-import { ODDS_COLUMNS, REQUIRED_COLUMNS, STAT_COLUMNS, TOTALS_COLUMNS } from './columns.ts';
+import { outcomeOf } from '../../domain/types.ts';
+import { cellsOf, goals, kickoff, optCount, optGoals, price, type Cells } from './cells.ts';
+import { readHeader, type Layout } from './header.ts';
+import { CsvFormatError, type ParsedFile, type ParsedMatch, type ParsedOdds, type ParsedTotals, type SideStats } from './records.ts';
 
-export interface SideStats {
-  shots: number | null;
-  shotsOnTarget: number | null;
-  corners: number | null;
-  fouls: number | null;
-  yellow: number | null;
-  red: number | null;
-}
+export { CsvFormatError, type ParsedFile, type ParsedMatch, type ParsedOdds, type ParsedTotals, type SideStats };
 
-export interface ParsedOdds {
-  bookmaker: string;
-  kind: OddsKind;
-  home: number;
-  draw: number;
-  away: number;
-}
-
-export interface ParsedTotals {
-  bookmaker: string;
-  kind: OddsKind;
-  line: number;
-  over: number;
-  under: number;
-}
-
-export interface ParsedMatch {
-  /** football-data `Div`, e.g. `E0`. */
-  league: string;
-  /** ISO `YYYY-MM-DD`. */
-  date: string;
-  /** Kick-off `HH:MM` (UK time), null before 2019-20 or when blank. */
-  time: string | null;
-  home: string;
-  away: string;
-  fthg: number;
-  ftag: number;
-  hthg: number | null;
-  htag: number | null;
-  referee: string | null;
-  stats: { home: SideStats; away: SideStats };
-  /** 1X2 prices; a (bookmaker, kind) is present only when all three prices are numbers > 1. */
-  odds: ParsedOdds[];
-  /** Over/under prices; present only when both prices are numbers > 1. */
-  totals: ParsedTotals[];
-  /** 1-based line of the row in the file. */
-  line: number;
-}
-
-export interface ParsedFile {
-  /** The name the file was parsed under (used in error messages). */
-  file: string;
-  league: string;
-  /** `YYYY-YYYY`, from the earliest match date (a season starts in June or later). */
-  season: string;
-  /** Header names as read (BOM removed, trimmed). */
-  columns: string[];
-  matches: ParsedMatch[];
-}
-
-/** A malformed file. `line` is 1-based; `column` is a header name (or a description when there is none). */
-export class CsvFormatError extends Error {
-  override readonly name = 'CsvFormatError';
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: string | null,
-    readonly expected: string,
-    readonly found?: string,
-  ) {
-    super(
-      `${file}: line ${line}${column !== null ? `, column ${column}` : ''}: expected ${expected}` +
-        (found !== undefined ? `, found ${JSON.stringify(found)}` : ''),
-    );
-  }
-}
-
-const NUMBER_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
-const INT_RE = /^\d+$/;
 const DATE_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/;
-const TIME_RE = /^(\d{1,2}):(\d{2})$/;
 
 /** `dd/mm/yy` or `dd/mm/yyyy` (day first) → ISO, or null when not a real date. */
 export function parseFootballDataDate(s: string): string | null {
@@ -120,21 +45,25 @@ interface CsvRecordWithInfo {
   info: { lines: number };
 }
 
-function countLineBreaks(fields: string[]): number {
-  let n = 0;
-  for (const f of fields) {
-    if (f.includes('\n') || f.includes('\r')) n += f.match(/\r\n|\n|\r/g)?.length ?? 0;
-  }
-  return n;
+/** Parse a whole file: decode → header → rows → cells → match records. */
+export function parseFootballDataCsv(text: string, file: string): ParsedFile {
+  const rows = decodeRows(text, file);
+  if (rows.length === 0) throw new CsvFormatError(file, 1, null, 'a header row starting with Div', '');
+  const layout = readHeader(rows[0].record, file);
+  const matches = readMatches(rows.slice(1), layout, file);
+  const first = matches[0];
+  if (first === undefined) throw new CsvFormatError(file, 2, null, 'at least one match row after the header', '');
+  const earliest = matches.reduce((e, m) => (m.date < e.date ? m : e), first);
+  return { file, league: first.league, season: seasonOfDate(earliest.date), columns: layout.header, matches };
 }
 
-export function parseFootballDataCsv(text: string, file: string): ParsedFile {
-  let rows: CsvRecordWithInfo[];
+/** Step 1, decode: CSV text → records with their line counts (BOM, CRLF / LF / CR handled). */
+function decodeRows(text: string, file: string): CsvRecordWithInfo[] {
   try {
-    rows = parse(text, {
+    return parse(text, {
       bom: true,
       info: true,
-      relax_column_count: true, // field counts are checked below, naming the column
+      relax_column_count: true, // field counts are checked per row, naming the column
       skip_empty_lines: true,
       record_delimiter: ['\r\n', '\n', '\r'],
     }) as unknown as CsvRecordWithInfo[];
@@ -147,167 +76,93 @@ export function parseFootballDataCsv(text: string, file: string): ParsedFile {
     const column = index !== undefined ? (header[index] || `field ${index + 1}`) : null;
     throw new CsvFormatError(file, lines, column, `well-formed CSV (${e.code}: ${e.message})`);
   }
-  if (rows.length === 0) throw new CsvFormatError(file, 1, null, 'a header row starting with Div', '');
+}
 
-  // ---- header ----
-  const header = rows[0].record.map((h) => h.replace(/^\uFEFF/, '').trim());
-  const col = new Map<string, number>();
-  header.forEach((h, i) => {
-    if (h === '') return;
-    if (col.has(h)) throw new CsvFormatError(file, 1, h, `each header name once (also column ${col.get(h)! + 1})`, h);
-    col.set(h, i);
-  });
-  for (const req of REQUIRED_COLUMNS) {
-    if (!col.has(req)) throw new CsvFormatError(file, 1, req, `a "${req}" column in the header`, header.join(','));
+function countLineBreaks(fields: string[]): number {
+  let n = 0;
+  for (const f of fields) {
+    if (f.includes('\n') || f.includes('\r')) n += f.match(/\r\n|\n|\r/g)?.length ?? 0;
   }
-  const has = (name: string) => col.has(name);
-  const oddsSpecs = ODDS_COLUMNS.flatMap((s) => {
-    const triple = s.triples.find((tr) => tr.every(has));
-    return triple ? [{ bookmaker: s.bookmaker, kind: s.kind, idx: triple.map((c) => col.get(c)!), names: triple }] : [];
-  });
-  const totalsSpecs = TOTALS_COLUMNS.flatMap((s) => {
-    const pair = s.pairs.find((p) => p.every(has));
-    return pair
-      ? [{ bookmaker: s.bookmaker, kind: s.kind, line: s.line, idx: pair.map((c) => col.get(c)!), names: pair }]
-      : [];
-  });
-  const statSpecs = (Object.keys(STAT_COLUMNS) as (keyof SideStats)[]).map((k) => ({
-    key: k,
-    home: col.get(STAT_COLUMNS[k][0]),
-    away: col.get(STAT_COLUMNS[k][1]),
-    names: STAT_COLUMNS[k],
-  }));
-  const iDiv = col.get('Div')!;
-  const iDate = col.get('Date')!;
-  const iHome = col.get('HomeTeam')!;
-  const iAway = col.get('AwayTeam')!;
-  const iFthg = col.get('FTHG')!;
-  const iFtag = col.get('FTAG')!;
-  const iFtr = col.get('FTR');
-  const iHthg = col.get('HTHG');
-  const iHtag = col.get('HTAG');
-  const iTime = col.get('Time');
-  const iRef = col.get('Referee');
+  return n;
+}
 
-  // ---- rows ----
+/** Step 2, rows: each non-blank data row → a match; one division per file, each fixture once. */
+function readMatches(rows: CsvRecordWithInfo[], layout: Layout, file: string): ParsedMatch[] {
   const matches: ParsedMatch[] = [];
   const seen = new Map<string, number>();
-  let league: string | undefined;
-  let earliest: ParsedMatch | undefined;
-  for (let r = 1; r < rows.length; r++) {
-    const { record, info } = rows[r];
+  for (const { record, info } of rows) {
     const line = info.lines - countLineBreaks(record);
     if (record.every((f) => f.trim() === '')) continue; // `,,,,,` trailing rows
-    const fail = (column: string | null, expected: string, found?: string): never => {
-      throw new CsvFormatError(file, line, column, expected, found);
-    };
-    if (record.length !== header.length) {
-      if (record.length < header.length) {
-        fail(
-          header[record.length] || `field ${record.length + 1}`,
-          `${header.length} fields as in the header, found only ${record.length} (row ends before this column)`,
-        );
-      }
-      fail(`field ${header.length + 1} (after ${header[header.length - 1] || 'the last column'})`,
-        `${header.length} fields as in the header, found ${record.length}`);
-    }
-    const raw = (i: number) => record[i].trim();
-
-    const div = raw(iDiv);
-    if (div === '') fail('Div', 'a division code');
-    if (league === undefined) league = div;
-    else if (div !== league) fail('Div', `the same division as the first row ("${league}")`, div);
-
-    const date = parseFootballDataDate(raw(iDate)) ?? fail('Date', 'a date dd/mm/yy or dd/mm/yyyy', raw(iDate));
-
-    let time: string | null = null;
-    if (iTime !== undefined && raw(iTime) !== '') {
-      const m = TIME_RE.exec(raw(iTime));
-      if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) fail('Time', 'a kick-off time HH:MM', raw(iTime));
-      time = `${m![1].padStart(2, '0')}:${m![2]}`;
-    }
-
-    const home = raw(iHome);
-    const away = raw(iAway);
-    if (home === '') fail('HomeTeam', 'a team name', '');
-    if (away === '') fail('AwayTeam', 'a team name', '');
-    if (home === away) fail('AwayTeam', `a team other than the home team "${home}"`, away);
-    const key = `${home}\u0000${away}`;
-    const prev = seen.get(key);
-    if (prev !== undefined) fail('HomeTeam', `each fixture once per file (${home} v ${away} is already on line ${prev})`, home);
-    seen.set(key, line);
-
-    const goals = (i: number, name: string): number => {
-      const v = raw(i);
-      if (!INT_RE.test(v)) fail(name, 'a whole number of goals', v);
-      return Number(v);
-    };
-    const optInt = (i: number | undefined, name: string, what: string): number | null => {
-      if (i === undefined) return null;
-      const v = raw(i);
-      if (v === '') return null;
-      if (!INT_RE.test(v)) fail(name, what, v);
-      return Number(v);
-    };
-    const fthg = goals(iFthg, 'FTHG');
-    const ftag = goals(iFtag, 'FTAG');
-    if (iFtr !== undefined) {
-      const ftr = raw(iFtr);
-      const want = outcomeOf(fthg, ftag);
-      if (ftr !== want) fail('FTR', `"${want}" for a ${fthg}-${ftag} score`, ftr);
-    }
-    const hthg = optInt(iHthg, 'HTHG', 'a whole number of goals or blank');
-    const htag = optInt(iHtag, 'HTAG', 'a whole number of goals or blank');
-    const referee = iRef !== undefined && raw(iRef) !== '' ? raw(iRef).replace(/\s+/g, ' ') : null;
-
-    const stats = { home: {} as SideStats, away: {} as SideStats };
-    for (const s of statSpecs) {
-      stats.home[s.key] = optInt(s.home, s.names[0], 'a whole number or blank');
-      stats.away[s.key] = optInt(s.away, s.names[1], 'a whole number or blank');
-    }
-
-    const price = (i: number, name: string): number | null => {
-      const v = raw(i);
-      if (v === '') return null;
-      if (!NUMBER_RE.test(v)) fail(name, 'a decimal price or blank', v);
-      const n = Number(v);
-      return n > 1 ? n : null; // 0 and other non-prices appear in real files: treated as absent
-    };
-    const odds: ParsedOdds[] = [];
-    for (const s of oddsSpecs) {
-      const h = price(s.idx[0], s.names[0]);
-      const d = price(s.idx[1], s.names[1]);
-      const a = price(s.idx[2], s.names[2]);
-      if (h !== null && d !== null && a !== null) odds.push({ bookmaker: s.bookmaker, kind: s.kind, home: h, draw: d, away: a });
-    }
-    const totals: ParsedTotals[] = [];
-    for (const s of totalsSpecs) {
-      const o = price(s.idx[0], s.names[0]);
-      const u = price(s.idx[1], s.names[1]);
-      if (o !== null && u !== null) totals.push({ bookmaker: s.bookmaker, kind: s.kind, line: s.line, over: o, under: u });
-    }
-
-    const m: ParsedMatch = {
-      league: div,
-      date,
-      time,
-      home,
-      away,
-      fthg,
-      ftag,
-      hthg,
-      htag,
-      referee,
-      stats,
-      odds,
-      totals,
-      line,
-    };
-    matches.push(m);
-    if (!earliest || m.date < earliest.date) earliest = m;
+    checkFieldCount(record, layout.header, file, line);
+    const cells = cellsOf(record, layout.header, file, line);
+    matches.push(readMatch(cells, layout, line, { league: matches[0]?.league, seen }));
   }
-  if (!earliest || league === undefined) throw new CsvFormatError(file, 2, null, 'at least one match row after the header', '');
-  return { file, league, season: seasonOfDate(earliest.date), columns: header, matches };
+  return matches;
+}
+
+function checkFieldCount(record: string[], header: string[], file: string, line: number): void {
+  if (record.length === header.length) return;
+  if (record.length < header.length) {
+    throw new CsvFormatError(file, line, header[record.length] || `field ${record.length + 1}`,
+      `${header.length} fields as in the header, found only ${record.length} (row ends before this column)`);
+  }
+  throw new CsvFormatError(file, line, `field ${header.length + 1} (after ${header[header.length - 1] || 'the last column'})`,
+    `${header.length} fields as in the header, found ${record.length}`);
+}
+
+/** What earlier rows fixed: the file's division and the fixtures seen (with their lines). */
+interface Earlier {
+  league: string | undefined;
+  seen: Map<string, number>;
+}
+
+/** Step 3, cells: one row's cells → a match record. */
+function readMatch(c: Cells, l: Layout, line: number, earlier: Earlier): ParsedMatch {
+  const div = c.raw(l.div);
+  if (div === '') c.fail('Div', 'a division code');
+  const { league, seen } = earlier;
+  if (league !== undefined && div !== league) c.fail('Div', `the same division as the first row ("${league}")`, div);
+  const date = parseFootballDataDate(c.raw(l.date)) ?? c.fail('Date', 'a date dd/mm/yy or dd/mm/yyyy', c.raw(l.date));
+  const time = kickoff(c, l.time);
+  const home = c.raw(l.home);
+  const away = c.raw(l.away);
+  if (home === '') c.fail('HomeTeam', 'a team name', '');
+  if (away === '') c.fail('AwayTeam', 'a team name', '');
+  if (home === away) c.fail('AwayTeam', `a team other than the home team "${home}"`, away);
+  const prev = seen.get(`${home}\u0000${away}`);
+  if (prev !== undefined) c.fail('HomeTeam', `each fixture once per file (${home} v ${away} is already on line ${prev})`, home);
+  seen.set(`${home}\u0000${away}`, line);
+  const fthg = goals(c, l.fthg, 'FTHG');
+  const ftag = goals(c, l.ftag, 'FTAG');
+  if (l.ftr !== undefined) {
+    const ftr = c.raw(l.ftr);
+    const want = outcomeOf(fthg, ftag);
+    if (ftr !== want) c.fail('FTR', `"${want}" for a ${fthg}-${ftag} score`, ftr);
+  }
+  const hthg = optGoals(c, l.hthg, 'HTHG');
+  const htag = optGoals(c, l.htag, 'HTAG');
+  const referee = l.referee !== undefined && c.raw(l.referee) !== '' ? c.raw(l.referee).replace(/\s+/g, ' ') : null;
+  const stats = { home: {} as SideStats, away: {} as SideStats };
+  for (const s of l.stats) {
+    stats.home[s.key] = optCount(c, s.home, s.names[0]);
+    stats.away[s.key] = optCount(c, s.away, s.names[1]);
+  }
+  return { league: div, date, time, home, away, fthg, ftag, hthg, htag, referee, stats, ...readPrices(c, l), line };
+}
+
+/** Step 4, prices: a bookmaker's 1X2 triple (or over/under pair) is kept only when every price is present. */
+function readPrices(c: Cells, l: Layout): { odds: ParsedOdds[]; totals: ParsedTotals[] } {
+  const odds: ParsedOdds[] = [];
+  for (const s of l.odds) {
+    const [h, d, a] = s.idx.map((i, k) => price(c, i, s.names[k]));
+    if (h !== null && d !== null && a !== null) odds.push({ bookmaker: s.bookmaker, kind: s.kind, home: h, draw: d, away: a });
+  }
+  const totals: ParsedTotals[] = [];
+  for (const s of l.totals) {
+    const [o, u] = s.idx.map((i, k) => price(c, i, s.names[k]));
+    if (o !== null && u !== null) totals.push({ bookmaker: s.bookmaker, kind: s.kind, line: s.line, over: o, under: u });
+  }
+  return { odds, totals };
 }
 
 /** The header fields of a file that csv-parse rejected, for naming the column of an error. */
