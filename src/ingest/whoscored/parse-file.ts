@@ -2,7 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { errorText } from '../football-data/error-text.ts';
 import { detectKind, parsePage, type ContentKind } from './detect.ts';
+import { WhoScoredLayoutError } from './extract.ts';
 
 /** Decoded text of a saved page: gunzipped when it is gzip (by magic bytes), UTF-8. */
 export function decodeSaved(bytes: Uint8Array): Uint8Array {
@@ -24,7 +26,17 @@ export type ParsedFile = { file: string; kind: ContentKind } & Record<string, un
  * `stats` (each team's statistics), plus lineups and formations.
  */
 export async function parseWhoScoredFile(file: string): Promise<ParsedFile> {
-  const text = Buffer.from(decodeSaved(new Uint8Array(await readFile(file)))).toString('utf8');
+  const bytes = new Uint8Array(await readFile(file));
+  try {
+    return parseSaved(file, Buffer.from(decodeSaved(bytes)).toString('utf8'));
+  } catch (e) {
+    // Every error names the file: layout errors already do; others (gzip, literal depth) get it here.
+    if (e instanceof WhoScoredLayoutError) throw e;
+    throw new WhoScoredLayoutError(file, errorText(e));
+  }
+}
+
+function parseSaved(file: string, text: string): ParsedFile {
   const page = path.basename(file);
   const kind = detectKind(text, page);
   const hint = matchIdFromFileName(file);
