@@ -59,7 +59,7 @@ test('openLake: folder by default, s3 from the configuration, secrets redacted',
   lake.close();
   const d = describeConfig(cfg);
   assert.equal(d.s3SecretAccessKey!.value, '***');
-  assert.equal(d.s3AccessKeyId!.value, 'S3RVER');
+  assert.equal(d.s3AccessKeyId!.value, '***'); // a key id shorter than 12 characters is masked whole
   assert.equal(d.s3PathStyle!.value, true);
   assert.equal(loadConfig({ TIME2BET_S3_PATH_STYLE: 'false' }).s3PathStyle, false);
   assert.throws(() => loadConfig({ TIME2BET_S3_PATH_STYLE: 'maybe' }), ConfigError);
