@@ -14,6 +14,13 @@ import { detectKind, parsePage, type ContentKind, type ParsedPage } from './dete
 import { addCounts, zeroCounts, type LoadCounts } from './load-core.ts';
 import { loadFixtures, loadMatchCentre, loadPreview, type PageLoad } from './load.ts';
 import { decodeSaved, matchIdFromFileName } from './parse-file.ts';
+import { errorText } from '../football-data/error-text.ts';
+
+/** An error message that names the file it came from (once). */
+function naming(file: string, e: unknown): string {
+  const msg = errorText(e);
+  return msg.includes(file) ? msg : `${file}: ${msg}`;
+}
 import { getRaw, latestOkPages, markLoaded, putRaw, recordPage } from './rawzone.ts';
 import { wsDb, type WsDb } from './schema.ts';
 import { idsFromPath } from './urls.ts';
@@ -75,7 +82,7 @@ export async function ingestWhoScoredFolder(opts: { wh: Pick<Warehouse, 'db'>; l
   try {
     files = await listFiles(root);
   } catch (e) {
-    throw new Error(`ingest whoscored --from "${opts.from}": cannot read the folder (${(e as Error).message})`);
+    throw new Error(`ingest whoscored --from "${opts.from}": cannot read the folder (${errorText(e)})`);
   }
   const report: WhoScoredLoadReport = { files: files.length, stored: 0, parsed: 0, loaded: 0, alreadyLoaded: 0, matches: zeroCounts(), errors: [], skipped: [] };
   const ing = await db.insertInto('ingestion_runs').values({ source: 'whoscored-folder', file: root, checksum: '', status: 'running' }).returning('id').executeTakeFirstOrThrow();
@@ -83,14 +90,14 @@ export async function ingestWhoScoredFolder(opts: { wh: Pick<Warehouse, 'db'>; l
   const items: { file: string; url: string; body: Uint8Array; text: string; kind: ContentKind; matchId?: number }[] = [];
   for (const [i, file] of files.entries()) {
     opts.onProgress?.('read', i, files.length);
-    const body = decodeSaved(new Uint8Array(await readFile(file)));
-    const text = Buffer.from(body).toString('utf8');
-    const url = pathToFileURL(file).toString();
-    const matchId = matchIdFromFileName(file);
     try {
+      const body = decodeSaved(new Uint8Array(await readFile(file)));
+      const text = Buffer.from(body).toString('utf8');
+      const url = pathToFileURL(file).toString();
+      const matchId = matchIdFromFileName(file);
       items.push({ file, url, body, text, kind: detectKind(text, file), ...(matchId !== undefined ? { matchId } : {}) });
     } catch (e) {
-      report.errors.push((e as Error).message);
+      report.errors.push(naming(file, e)); // one unreadable file does not stop the folder
     }
   }
   items.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.file.localeCompare(b.file));
@@ -106,8 +113,8 @@ export async function ingestWhoScoredFolder(opts: { wh: Pick<Warehouse, 'db'>; l
       parsed = parsePage(it.kind, it.text, { page: it.file, ...(it.matchId !== undefined ? { matchId: it.matchId } : {}) });
       report.parsed++;
     } catch (e) {
-      await recordPage(db, { ...base, outcome: 'invalid', error: (e as Error).message });
-      report.errors.push((e as Error).message);
+      await recordPage(db, { ...base, outcome: 'invalid', error: naming(it.file, e) });
+      report.errors.push(naming(it.file, e));
       continue;
     }
     const matchStatus = parsed.kind === 'match-centre' ? parsed.match.status : null;
@@ -164,7 +171,7 @@ export async function reparseWhoScored(opts: { wh: Pick<Warehouse, 'db'>; lake: 
         parsed = parsePage(kind, Buffer.from(body).toString('utf8'), { page: r.url, ...(matchId != null ? { matchId } : {}) });
         report.parsed++;
       } catch (e) {
-        report.errors.push((e as Error).message);
+        report.errors.push(naming(r.url, e));
         continue;
       }
       const loaded = await loadParsed(trx, parsed, r.id);
