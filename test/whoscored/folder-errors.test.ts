@@ -11,7 +11,7 @@ import { openTestLake, openTestWarehouse } from './helpers/warehouse.ts';
 const dir = mkdtempSync(path.join(tmpdir(), 't2b-ws-folder-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('a corrupt .gz and a page that is not WhoScored's are errors naming their files; the good page beside them loads', async () => {
+test('a corrupt .gz and a page that is not a WhoScored page are errors naming their files; the good page beside them loads', async () => {
   const good = '1485184_burnley-man-utd_epl-2020-21_matchCentreData.json';
   copyFileSync(path.join(FIXTURES, good), path.join(dir, good));
   const gz = path.join(dir, '999_broken_live.html.gz');
