@@ -46,7 +46,8 @@ export function artifactRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/artifacts/*', async (req, reply) => {
     const p = wildcard(req);
     const stream = await getArtifact(lake, p);
-    const type = TYPES[path.extname(p).toLowerCase()] ?? 'application/octet-stream';
+    const ext = path.extname(p).toLowerCase();
+    const type = (Object.hasOwn(TYPES, ext) ? TYPES[ext] : undefined) ?? 'application/octet-stream';
     reply
       .header('content-type', type)
       .header('content-disposition', `attachment; filename=${path.basename(p)}`)

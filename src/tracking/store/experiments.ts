@@ -113,12 +113,13 @@ export function lifecycleCondition(column: RawBuilder<unknown>, view: ViewType):
   return sql`${column} = ${view === 'DELETED_ONLY' ? 'deleted' : 'active'}`;
 }
 
-const EXPERIMENT_COLUMNS: Record<string, string> = {
-  name: 'name',
-  experiment_id: 'experiment_id',
-  creation_time: 'creation_time',
-  last_update_time: 'last_update_time',
-};
+/** order_by keys (a Map: the key comes from the client, "constructor" is no column). */
+const EXPERIMENT_COLUMNS = new Map<string, string>([
+  ['name', 'name'],
+  ['experiment_id', 'experiment_id'],
+  ['creation_time', 'creation_time'],
+  ['last_update_time', 'last_update_time'],
+]);
 
 export async function searchExperiments(
   db: Db,
@@ -144,7 +145,7 @@ export async function searchExperiments(
   const order: RawBuilder<unknown>[] = [];
   for (const clause of req.order_by ?? []) {
     const o = parseOrderBy(clause);
-    const col = o.type === 'attribute' ? EXPERIMENT_COLUMNS[o.key] : undefined;
+    const col = o.type === 'attribute' ? EXPERIMENT_COLUMNS.get(o.key) : undefined;
     if (!col) throw invalidParameter(`Invalid order_by entity: ${clause}`);
     order.push(sql`${sql.ref(`e.${col}`)} ${sql.raw(o.asc ? 'asc' : 'desc')}`);
   }
@@ -167,8 +168,8 @@ async function touch(db: Db, id: string, set: Partial<{ lifecycle_stage: 'active
 
 export async function setExperimentLifecycle(db: Db, id: string, stage: 'active' | 'deleted', now: number): Promise<void> {
   if (stage === 'deleted' && id === '0') throw invalidParameter('Cannot delete the default experiment \'0\'. This is an internally reserved experiment.');
-  await db.transaction().execute(async (trx) => {
   if (stage === 'deleted') await refuseIfExperimentAliased(db, id);
+  await db.transaction().execute(async (trx) => {
     await touch(trx, id, { lifecycle_stage: stage }, now);
     await trx.updateTable('tracking_runs').set({ lifecycle_stage: stage }).where('experiment_id', '=', Number(id)).execute();
   });

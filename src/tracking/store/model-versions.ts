@@ -209,13 +209,13 @@ export async function latestVersions(db: Db, name: string, stages?: string[]): P
   return versionsJson(db, [...rows.rows].sort((a, b) => a.version - b.version));
 }
 
-const ORDER: Record<string, string> = {
-  name: 'name',
-  version_number: 'version',
-  creation_timestamp: 'creation_timestamp',
-  timestamp: 'creation_timestamp',
-  last_updated_timestamp: 'last_updated_timestamp',
-};
+const ORDER = new Map<string, string>([
+  ['name', 'name'],
+  ['version_number', 'version'],
+  ['creation_timestamp', 'creation_timestamp'],
+  ['timestamp', 'creation_timestamp'],
+  ['last_updated_timestamp', 'last_updated_timestamp'],
+]);
 
 export async function searchModelVersions(
   db: Db,
@@ -244,8 +244,8 @@ export async function searchModelVersions(
   const order: RawBuilder<unknown>[] = [];
   for (const clause of req.order_by ?? []) {
     const o = parseOrderBy(clause);
-    const col = o.type === 'attribute' ? ORDER[o.key] : undefined;
-    if (!col) throw invalidParameter(`Invalid order by key '${o.key}' specified. Valid keys are ${JSON.stringify(Object.keys(ORDER))}`);
+    const col = o.type === 'attribute' ? ORDER.get(o.key) : undefined;
+    if (!col) throw invalidParameter(`Invalid order by key '${o.key}' specified. Valid keys are ${JSON.stringify([...ORDER.keys()])}`);
     order.push(sql`${sql.ref(`v.${col}`)} ${sql.raw(o.asc ? 'asc' : 'desc')}`);
   }
   order.push(sql`v.name asc`, sql`v.version desc`);

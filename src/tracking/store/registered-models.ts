@@ -112,7 +112,12 @@ export async function deleteRegisteredModelTag(db: Db, name: string, key: string
   await db.deleteFrom('registry_model_tags').where('name', '=', name).where('key', '=', key).execute();
 }
 
-const ORDER: Record<string, string> = { name: 'name', timestamp: 'creation_timestamp', creation_timestamp: 'creation_timestamp', last_updated_timestamp: 'last_updated_timestamp' };
+const ORDER = new Map<string, string>([
+  ['name', 'name'],
+  ['timestamp', 'creation_timestamp'],
+  ['creation_timestamp', 'creation_timestamp'],
+  ['last_updated_timestamp', 'last_updated_timestamp'],
+]);
 
 export async function searchRegisteredModels(
   db: Db,
@@ -135,8 +140,8 @@ export async function searchRegisteredModels(
   const order: RawBuilder<unknown>[] = [];
   for (const clause of req.order_by ?? []) {
     const o = parseOrderBy(clause);
-    const col = o.type === 'attribute' ? ORDER[o.key] : undefined;
-    if (!col) throw invalidParameter(`Invalid order by key '${o.key}' specified. Valid keys are '${JSON.stringify(Object.keys(ORDER))}'`);
+    const col = o.type === 'attribute' ? ORDER.get(o.key) : undefined;
+    if (!col) throw invalidParameter(`Invalid order by key '${o.key}' specified. Valid keys are '${JSON.stringify([...ORDER.keys()])}'`);
     order.push(sql`${sql.ref(`m.${col}`)} ${sql.raw(o.asc ? 'asc' : 'desc')}`);
   }
   order.push(sql`m.name asc`);
