@@ -98,7 +98,12 @@ export class FolderStore implements ObjectStore {
     }
   }
   async delete(key: string): Promise<void> {
-    await rm(this.#path(key), { force: true });
+    try {
+      await rm(this.#path(key), { force: true });
+    } catch (e) {
+      // A folder (the key is a prefix of other objects) is not an object: nothing to delete, as on S3.
+      if ((e as NodeJS.ErrnoException).code !== 'ERR_FS_EISDIR' && (e as NodeJS.ErrnoException).code !== 'EISDIR') throw e;
+    }
   }
   async list(prefix: string): Promise<string[]> {
     validatePrefix(prefix);

@@ -97,8 +97,13 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; m
       return reply.code(500).send({ error: 'internal_error', message: `Internal error (request id ${req.id})` });
     }
     const field =
-      err instanceof HttpInputError ? err.field : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : err.code?.startsWith('FST_ERR_CTP') ? 'body' : undefined;
-    const error = code === 415 ? 'unsupported_media_type' : code === 413 ? 'payload_too_large' : 'bad_request';
+      err instanceof HttpInputError ? err.field
+      : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type'
+      : err.code?.startsWith('FST_ERR_CTP') ? 'body'
+      // a static file route refusing its path (e.g. a NUL byte in /docs/static/*: 403 "Forbidden")
+      : Object.hasOwn((req.params as object | undefined) ?? {}, '*') ? 'path'
+      : undefined;
+    const error = code === 415 ? 'unsupported_media_type' : code === 413 ? 'payload_too_large' : code === 403 ? 'forbidden' : 'bad_request';
     const message = field && !err.message.toLowerCase().includes(field) ? `${field}: ${err.message}` : err.message;
     return reply.code(code).send({ error, message, ...(field ? { field } : {}) });
   });
