@@ -62,26 +62,38 @@ export async function installAuth(app: FastifyInstance, opts: AuthOptions): Prom
     route.config = { ...(route.config ?? {}), scope } as typeof route.config;
   });
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback style with a synchronous fast path: reads and open predictions (the hot path) cost
+  // no promise; only a route that needs a key goes to the database.
+  app.addHook('onRequest', (req, reply, done) => {
     const scope = (req.routeOptions.config as { scope?: RouteScope | 'undeclared' } | undefined)?.scope;
-    if (scope === undefined || scope === 'read') return; // unknown URL (404) or a read
-    if (scope === 'undeclared') return deny(req, reply, 403, `${req.method} ${req.routeOptions.url} declares no scope: refused (routes must be listed in src/serve/auth/route-scopes.ts)`);
-    if (opts.auth === 'off' || !opts.db) return;
-    if (scope === 'predict' && !opts.predictRequiresKey) return;
+    if (scope === undefined || scope === 'read') return done(); // unknown URL (404) or a read
+    if (scope === 'undeclared') return void deny(req, reply, 403, `${req.method} ${req.routeOptions.url} declares no scope: refused (routes must be listed in src/serve/auth/route-scopes.ts)`);
+    if (opts.auth === 'off' || !opts.db) return done();
+    if (scope === 'predict' && !opts.predictRequiresKey) return done();
+    checkKey(req, reply, scope, opts.db).then((replied) => {
+      if (!replied) done();
+    }, done);
+  });
+
+  /** Checks the presented key against `scope`; true when it answered 401/403 itself. */
+  async function checkKey(req: FastifyRequest, reply: FastifyReply, scope: Exclude<RouteScope, 'read'>, db: Kysely<Database>): Promise<boolean> {
     const presented = bearer(req);
-    const key = presented ? await verifyKey(opts.db, presented) : undefined;
+    const key = presented ? await verifyKey(db, presented) : undefined;
     if (!key) {
-      if (!(await anyActiveKey(opts.db))) return; // no key yet: open (loopback only)
-      return deny(req, reply, 401, presented === undefined ? `${req.method} ${req.routeOptions.url} needs an API key with the ${scope} scope: send Authorization: Bearer <key> (MLFLOW_TRACKING_TOKEN for MLflow clients)` : 'invalid or revoked API key');
+      if (!(await anyActiveKey(db))) return false; // no key yet: open (loopback only)
+      deny(req, reply, 401, presented === undefined ? `${req.method} ${req.routeOptions.url} needs an API key with the ${scope} scope: send Authorization: Bearer <key> (MLFLOW_TRACKING_TOKEN for MLflow clients)` : 'invalid or revoked API key');
+      return true;
     }
     keyOf.set(req, key.id);
     const last = touched.get(key.id) ?? 0;
     if (Date.now() - last > TOUCH_EVERY_MS) {
       touched.set(key.id, Date.now());
-      await touchKey(opts.db, key.id);
+      await touchKey(db, key.id);
     }
-    if (!grants(key.scopes, scope)) return deny(req, reply, 403, `this API key has scopes [${key.scopes.join(', ')}]; ${req.method} ${req.routeOptions.url} needs ${scope}`);
-  });
+    if (grants(key.scopes, scope)) return false;
+    deny(req, reply, 403, `this API key has scopes [${key.scopes.join(', ')}]; ${req.method} ${req.routeOptions.url} needs ${scope}`);
+    return true;
+  }
 
   const limits = opts.rateLimit;
   if (limits && (limits.ip > 0 || limits.key > 0)) {

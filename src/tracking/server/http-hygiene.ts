@@ -76,17 +76,19 @@ export class HttpInputError extends Error {
  * identity (the server does not decompress), or a `charset` other than UTF-8.
  */
 export function installHttpHygiene(app: FastifyInstance): void {
-  app.addHook('onRequest', async (req) => {
+  // Callback style, not async: this runs on every request, and a synchronous check needs no promise.
+  app.addHook('onRequest', (req, _reply, done) => {
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && String(encoding).trim().toLowerCase() !== 'identity' && String(encoding).trim() !== '') {
-      throw new HttpInputError(415, `unsupported content-encoding "${String(encoding).slice(0, 40)}": send the body uncompressed (header content-encoding)`, 'content-encoding');
+      return done(new HttpInputError(415, `unsupported content-encoding "${String(encoding).slice(0, 40)}": send the body uncompressed (header content-encoding)`, 'content-encoding'));
     }
     const type = req.headers['content-type'];
     if (type !== undefined) {
       const m = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(String(type));
       if (m && !/^utf-?8$/i.test(m[1]!)) {
-        throw new HttpInputError(415, `unsupported charset "${m[1]!.slice(0, 40)}" in header content-type: send the body as UTF-8`, 'content-type');
+        return done(new HttpInputError(415, `unsupported charset "${m[1]!.slice(0, 40)}" in header content-type: send the body as UTF-8`, 'content-type'));
       }
     }
+    done();
   });
 }
