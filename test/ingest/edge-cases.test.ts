@@ -58,6 +58,20 @@ forEachEngine('a negative price is refused instead of deleting the stored price'
   await refused(wh, 'negative', editRow(real, 2, { PSH: '-2.5' }), `${REL}: line 2, column PSH: expected a decimal price (above 1; 0 to 1 or blank for none), not a negative number, found "-2.5"`);
 });
 
+forEachEngine('a zero price where a real one is stored is refused instead of deleting it', async (wh) => {
+  await refused(wh, 'zero', editRow(real, 2, { PSH: '0' }), `${REL}: line 2, column PSH: expected a decimal price above 1: this match has a stored pinnacle pre price, which "no price" (0 to 1) would delete, found "0"`);
+});
+
+forEachEngine('a zero price on a first load is the archive\'s "no price": the row loads without that price', async (wh) => {
+  const file = writeFile(tmp, `zero-first/${REL}`, editRow(real, 2, { PSH: '0' }));
+  const r = await loadFootballDataFile(wh, file, { label: REL });
+  assert.equal(r.status, 'loaded');
+  const { rows } = await sql<{ matches: number; pinnacle: number }>`select (select count(*) from matches)::int as matches,
+    (select count(*) from odds where bookmaker = 'pinnacle' and kind = 'pre')::int as pinnacle`.execute(wh.db);
+  assert.equal(rows[0]!.matches, 380);
+  assert.equal(rows[0]!.pinnacle, 379, 'every match but the edited one has its Pinnacle pre-match price');
+});
+
 test('errorText never gives [object Object]', () => {
   assert.equal(errorText(new Error('boom')), 'boom');
   assert.equal(errorText('plain'), 'plain');

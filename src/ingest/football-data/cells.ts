@@ -7,7 +7,8 @@
  * come near 30 goals for one side; a larger number is a corrupted cell); other counts are whole
  * numbers up to MAX_COUNT (PostgreSQL `int4`); prices are decimals: above 1 a price, from 0 to 1
  * "no price" (the archive writes them: 0 in E1 2018-19 line 348, 0.42 in D1 2019-20 line 261,
- * so refusing them would refuse real files), negative refused naming the cell.
+ * so refusing them would refuse real files), negative refused naming the cell. write.ts refuses
+ * a "no price" cell that would delete a stored price of its bookmaker on a reload.
  */
 import { CsvFormatError } from './records.ts';
 

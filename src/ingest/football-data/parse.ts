@@ -12,7 +12,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { outcomeOf } from '../../domain/types.ts';
 import { cellsOf, goals, kickoff, optCount, optGoals, price, type Cells } from './cells.ts';
 import { readHeader, type Layout } from './header.ts';
-import { CsvFormatError, type ParsedFile, type ParsedMatch, type ParsedOdds, type ParsedTotals, type SideStats } from './records.ts';
+import { CsvFormatError, type ParsedFile, type ParsedMatch, type NoPriceCell, type ParsedOdds, type ParsedTotals, type SideStats } from './records.ts';
 
 export { CsvFormatError, type ParsedFile, type ParsedMatch, type ParsedOdds, type ParsedTotals, type SideStats };
 
@@ -151,18 +151,22 @@ function readMatch(c: Cells, l: Layout, line: number, earlier: Earlier): ParsedM
 }
 
 /** Step 4, prices: a bookmaker's 1X2 triple (or over/under pair) is kept only when every price is present. */
-function readPrices(c: Cells, l: Layout): { odds: ParsedOdds[]; totals: ParsedTotals[] } {
+function readPrices(c: Cells, l: Layout): { odds: ParsedOdds[]; totals: ParsedTotals[]; noPrice: NoPriceCell[] } {
   const odds: ParsedOdds[] = [];
+  const noPrice: NoPriceCell[] = [];
   for (const s of l.odds) {
     const [h, d, a] = s.idx.map((i, k) => price(c, i, s.names[k]));
     if (h !== null && d !== null && a !== null) odds.push({ bookmaker: s.bookmaker, kind: s.kind, home: h, draw: d, away: a });
+    s.idx.forEach((i, k) => {
+      if (c.raw(i) !== '' && [h, d, a][k] === null) noPrice.push({ bookmaker: s.bookmaker, kind: s.kind, column: s.names[k]!, value: c.raw(i) });
+    });
   }
   const totals: ParsedTotals[] = [];
   for (const s of l.totals) {
     const [o, u] = s.idx.map((i, k) => price(c, i, s.names[k]));
     if (o !== null && u !== null) totals.push({ bookmaker: s.bookmaker, kind: s.kind, line: s.line, over: o, under: u });
   }
-  return { odds, totals };
+  return { odds, totals, noPrice };
 }
 
 /** The header fields of a file that csv-parse rejected, for naming the column of an error. */

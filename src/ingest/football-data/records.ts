@@ -26,6 +26,13 @@ export interface ParsedTotals {
   under: number;
 }
 
+export interface NoPriceCell {
+  bookmaker: string;
+  kind: OddsKind;
+  column: string;
+  value: string;
+}
+
 export interface ParsedMatch {
   /** football-data `Div`, e.g. `E0`. */
   league: string;
@@ -45,6 +52,8 @@ export interface ParsedMatch {
   odds: ParsedOdds[];
   /** Over/under prices; present only when both prices are numbers > 1. */
   totals: ParsedTotals[];
+  /** 1X2 cells from 0 to 1, the archive's "no price": where they are, so that a reload can refuse to delete a stored price with one. */
+  noPrice: NoPriceCell[];
   /** 1-based line of the row in the file. */
   line: number;
 }

@@ -114,6 +114,26 @@ async function upsertMatches(
   return idByKey;
 }
 
+/**
+ * A reloaded file whose cell is the archive's "no price" (0 to 1) where the warehouse holds a
+ * real price of that bookmaker and kind would delete the stored price; refuse it naming the cell.
+ */
+async function refuseDeletingPrices(trx: Kysely<Database>, file: string, pending: Pending[]): Promise<void> {
+  const suspects = pending.filter((p) => p.existingId !== undefined && p.m.noPrice.length > 0);
+  if (suspects.length === 0) return;
+  const stored = new Set<string>();
+  for (const ids of chunks(suspects.map((p) => p.existingId!), CHILD_CHUNK)) {
+    const rows = await trx.selectFrom('odds').select(['match_id', 'bookmaker', 'kind']).where('match_id', 'in', ids).execute();
+    for (const r of rows) stored.add(`${r.match_id}|${r.bookmaker}|${r.kind}`);
+  }
+  for (const p of suspects) {
+    const hit = p.m.noPrice.find((n) => stored.has(`${p.existingId}|${n.bookmaker}|${n.kind}`));
+    if (hit) {
+      throw new CsvFormatError(file, p.m.line, hit.column, `a decimal price above 1: this match has a stored ${hit.bookmaker} ${hit.kind} price, which "no price" (0 to 1) would delete`, hit.value);
+    }
+  }
+}
+
 /** Replace stats and prices of the written matches (delete those of changed ones, insert all). */
 async function replaceChildren(trx: Kysely<Database>, pending: Pending[], idByKey: Map<string, number>): Promise<void> {
   const replacedIds = pending.flatMap((p) => (p.existingId !== undefined ? [p.existingId] : []));
@@ -217,6 +237,7 @@ export async function writeParsed(trx: Kysely<Database>, parsed: ParsedFile, lab
     pending.push({ m, key, home, away, sourceId, stats, odds, totals, existingId: prev?.id });
   }
 
+  await refuseDeletingPrices(trx, parsed.file, pending);
   const idByKey = await upsertMatches(trx, { competitionId, seasonId, runId: run.id }, pending);
   await replaceChildren(trx, pending, idByKey);
 
